@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "vegas",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vegas-server", targets: ["vegas-server"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure cores: no I/O.
+        .target(name: "OTP", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "QRCode"),
+        .target(name: "AWSProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "IAMPolicy"),
+
+        // Server side.
+        .target(
+            name: "IdentityService",
+            dependencies: [
+                "OTP", "QRCode", "AWSProtocol", "IAMPolicy",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "IdentityStore",
+            dependencies: ["IdentityService", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "VegasServer",
+            dependencies: [
+                "IdentityService", "IdentityStore", "AWSProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "vegas-server",
+            dependencies: [
+                "VegasServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        .testTarget(name: "OTPTests", dependencies: ["OTP"]),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
+        .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"]),
+        .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
+        .testTarget(name: "IdentityServiceTests", dependencies: ["IdentityService", "IdentityStore", "OTP"]),
+        .testTarget(
+            name: "VegasServerTests",
+            dependencies: [
+                "VegasServer", "AWSProtocol", "OTP",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)
