@@ -1,0 +1,344 @@
+import AWSProtocol
+import OTP
+import QRCode
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A virtual MFA device just created: the only time its seed and QR code leave the server.
+public struct NewVirtualMFADevice: Sendable {
+    public let record: MFADeviceRecord
+    public let base32Seed: String
+    public let otpauthURI: String
+    public let qrCodePNG: [UInt8]
+    public let tags: [TagRecord]
+}
+
+/// Which virtual devices ListVirtualMFADevices returns.
+public enum AssignmentStatus: String, Sendable {
+    case assigned = "Assigned", unassigned = "Unassigned", any = "Any"
+}
+
+/// The result of checking one MFA code.
+enum MFACheck: Sendable, Equatable {
+    case accepted
+    case invalid
+    case replayed
+    case locked
+    /// The serial is not an MFA device of this user that can give codes.
+    case unknownDevice
+}
+
+extension AWSError {
+    /// AWS's answer to a wrong, reused or locked-out code (the three are indistinguishable on purpose).
+    static let invalidOneTimePassCode = AWSError.accessDenied("MultiFactorAuthentication failed with invalid MFA one time pass code. ")
+    /// AWS's answer to a serial that is not an MFA device of the caller.
+    static let unableToValidateMFA = AWSError.accessDenied(
+        "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.")
+}
+
+// The virtual MFA device lifecycle and the verification of codes.
+extension IdentityService {
+    /// Seeds are 40 random bytes, as AWS's (64 base32 characters).
+    static let seedByteCount = 40
+
+    public func createVirtualMFADevice(_ caller: Principal, name: String, path: String, tags: [TagRecord]) async throws
+        -> NewVirtualMFADevice
+    {
+        let provisionalSerial = "arn:aws:iam::\(caller.accountId):mfa\(path)\(name)"
+        try authorizeIAM(caller, action: "CreateVirtualMFADevice", targetUserKey: nil, resource: provisionalSerial)
+        try Self.checkTags(tags)
+        let seed = Identifiers.randomBytes(Self.seedByteCount)
+        let now = clock()
+        let secrets = self.secrets
+        let (record, account) = try await store.write { tx in
+            let account = try self.account(tx)
+            if try tx.mfaDevice(serialNumber: provisionalSerial) != nil {
+                throw AWSError.entityAlreadyExists("MFADevice entity at the same path and name already exists.")
+            }
+            let record = MFADeviceRecord(
+                serialNumber: provisionalSerial, kind: .virtual, name: name, path: path,
+                seedCiphertext: secrets.seal(seed, context: Self.seedContext(provisionalSerial)), createDate: now)
+            try tx.save(record)
+            try tx.setTags(tags, serialNumber: provisionalSerial)
+            return (record, account)
+        }
+        let uri = OTPAuthURI(
+            issuer: configuration.totpIssuer, accountName: "\(name)@\(account.alias ?? account.accountId)", secret: seed)
+        let uriString = uri.uriString
+        let qr = try QRCode(text: uriString, errorCorrection: .medium)
+        logger.info("virtual MFA device created", metadata: ["serial": "\(record.serialNumber)"])
+        return NewVirtualMFADevice(
+            record: record, base32Seed: Base32.encode(seed), otpauthURI: uriString, qrCodePNG: qr.png(scale: 6, border: 4),
+            tags: tags)
+    }
+
+    /// Assigns a virtual device to a user after checking two consecutive codes (AWS's EnableMFADevice).
+    public func enableMFADevice(_ caller: Principal, userName: String, serialNumber: String, code1: String, code2: String)
+        async throws
+    {
+        let key = userName.lowercased()
+        try authorizeIAM(caller, action: "EnableMFADevice", targetUserKey: key, resource: userARN(caller.accountId, userName))
+        let now = clock()
+        let limit = configuration.maxMFADevicesPerUser
+        try await store.write { tx in
+            let user = try self.existingUser(tx, key, userName)
+            guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.kind == .virtual else {
+                throw AWSError.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
+            }
+            guard device.userKey == nil else { throw AWSError.entityAlreadyExists("MFA Device is already in use.") }
+            if try tx.mfaDevices(userKey: key).count >= limit {
+                throw AWSError.limitExceeded("Cannot exceed quota for MFADevicesPerUser: \(limit).")
+            }
+            guard let match = try self.consecutiveMatch(device, code1: code1, code2: code2, now: now) else {
+                throw AWSError.invalidAuthenticationCode()
+            }
+            device.userKey = key
+            device.userName = user.userName
+            device.enableDate = now
+            device.driftSteps = match.drift
+            device.lastUsedStep = match.secondStep
+            device.failedAttempts = 0
+            device.lockouts = 0
+            device.lockedUntil = nil
+            try tx.save(device)
+        }
+        logger.info("MFA device enabled", metadata: ["serial": "\(serialNumber)", "user": "\(userName)"])
+    }
+
+    /// Re-learns a device's clock drift from two consecutive codes; clears a lock-out.
+    public func resyncMFADevice(_ caller: Principal, userName: String, serialNumber: String, code1: String, code2: String)
+        async throws
+    {
+        let key = userName.lowercased()
+        try authorizeIAM(caller, action: "ResyncMFADevice", targetUserKey: key, resource: userARN(caller.accountId, userName))
+        let now = clock()
+        try await store.write { tx in
+            _ = try self.existingUser(tx, key, userName)
+            guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.userKey == key else {
+                throw AWSError.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
+            }
+            guard device.kind == .virtual, let match = try self.consecutiveMatch(device, code1: code1, code2: code2, now: now),
+                match.firstStep > (device.lastUsedStep ?? .min)
+            else { throw AWSError.invalidAuthenticationCode() }
+            device.driftSteps = match.drift
+            device.lastUsedStep = match.secondStep
+            device.failedAttempts = 0
+            device.lockouts = 0
+            device.lockedUntil = nil
+            try tx.save(device)
+        }
+    }
+
+    private func consecutiveMatch(_ device: MFADeviceRecord, code1: String, code2: String, now: Date) throws
+        -> ConsecutiveMatch?
+    {
+        let totp = try totp(for: device)
+        return TOTPVerifier(totp: totp).matchConsecutive(
+            code1: code1, code2: code2, currentStep: totp.step(at: Int64(now.timeIntervalSince1970)),
+            window: configuration.consecutiveCodeWindow)
+    }
+
+    private func totp(for device: MFADeviceRecord) throws -> TOTP {
+        guard let sealed = device.seedCiphertext else { throw AWSError.invalidAuthenticationCode() }
+        return try TOTP(secret: secrets.open(sealed, context: Self.seedContext(device.serialNumber)))
+    }
+
+    /// Un-assigns a device from a user (any kind); security keys and hardware devices are removed outright.
+    public func deactivateMFADevice(_ caller: Principal, userName: String?, serialNumber: String) async throws {
+        let key = targetUserKey(caller, userName: userName)
+        try authorizeIAM(caller, action: "DeactivateMFADevice", targetUserKey: key,
+                         resource: userARN(caller.accountId, userName ?? caller.userName))
+        try await store.write { tx in
+            if let userName { _ = try self.existingUser(tx, userName.lowercased(), userName) }
+            guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.userKey != nil, device.userKey == key else {
+                throw AWSError.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
+            }
+            if device.kind == .virtual {
+                device.userKey = nil
+                device.userName = nil
+                device.enableDate = nil
+                device.lastUsedStep = nil
+                device.driftSteps = 0
+                device.failedAttempts = 0
+                device.lockouts = 0
+                device.lockedUntil = nil
+                try tx.save(device)
+            } else {
+                try tx.deleteMFADevice(serialNumber: serialNumber)
+            }
+        }
+        logger.info("MFA device deactivated", metadata: ["serial": "\(serialNumber)"])
+    }
+
+    public func deleteVirtualMFADevice(_ caller: Principal, serialNumber: String) async throws {
+        try authorizeIAM(caller, action: "DeleteVirtualMFADevice", targetUserKey: nil, resource: serialNumber)
+        try await store.write { tx in
+            guard let device = try tx.mfaDevice(serialNumber: serialNumber), device.kind == .virtual else {
+                throw AWSError.noSuchEntity("VirtualMFADevice with serial number \(serialNumber) doesn't exist.")
+            }
+            guard device.userKey == nil else {
+                throw AWSError.deleteConflict("MFA VirtualDevice in use. Must deactivate first.")
+            }
+            try tx.deleteMFADevice(serialNumber: serialNumber)
+        }
+    }
+
+    /// The devices in use by a user (or the caller), oldest first.
+    public func listMFADevices(_ caller: Principal, userName: String?) async throws -> [MFADeviceRecord] {
+        let key = targetUserKey(caller, userName: userName)
+        try authorizeIAM(caller, action: "ListMFADevices", targetUserKey: key,
+                         resource: userARN(caller.accountId, userName ?? caller.userName))
+        return try await store.read { tx in
+            if let userName { _ = try self.existingUser(tx, userName.lowercased(), userName) }
+            guard let key else { throw AWSError.validation("Must specify userName when calling with non-User credentials") }
+            return try tx.mfaDevices(userKey: key)
+        }
+    }
+
+    /// Virtual devices of the account with their users, by serial number. Never includes seeds.
+    public func listVirtualMFADevices(_ caller: Principal, status: AssignmentStatus) async throws
+        -> [(device: MFADeviceRecord, user: UserRecord?)]
+    {
+        try authorizeIAM(caller, action: "ListVirtualMFADevices", targetUserKey: nil, resource: "*")
+        return try await store.read { tx in
+            try tx.virtualMFADevices().compactMap { device in
+                let assigned = device.userKey != nil
+                switch status {
+                case .assigned where !assigned, .unassigned where assigned: return nil
+                default: break
+                }
+                let user = try device.userKey.flatMap { $0 == Principal.rootUserKey ? nil : try tx.user(nameKey: $0) }
+                return (device, user)
+            }
+        }
+    }
+
+    /// A security key's description (GetMFADevice accepts only FIDO security key serials).
+    public func getMFADevice(_ caller: Principal, serialNumber: String, userName: String?) async throws -> MFADeviceRecord {
+        let key = targetUserKey(caller, userName: userName)
+        try authorizeIAM(caller, action: "GetMFADevice", targetUserKey: key, resource: serialNumber)
+        return try await store.read { tx in
+            guard let device = try tx.mfaDevice(serialNumber: serialNumber), device.kind == .securityKey,
+                caller.isRoot && userName == nil || device.userKey == key
+            else {
+                throw AWSError.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
+            }
+            return device
+        }
+    }
+
+    // MARK: Tags
+
+    public func tagMFADevice(_ caller: Principal, serialNumber: String, tags: [TagRecord]) async throws {
+        try Self.checkTags(tags)
+        try await changeTags(caller, action: "TagMFADevice", serialNumber: serialNumber) { existing in
+            var merged = existing.filter { old in !tags.contains { $0.key == old.key } }
+            merged.append(contentsOf: tags)
+            guard merged.count <= 50 else {
+                throw AWSError.limitExceeded("The number of tags has reached the maximum limit.")
+            }
+            return merged
+        }
+    }
+
+    public func untagMFADevice(_ caller: Principal, serialNumber: String, tagKeys: [String]) async throws {
+        try await changeTags(caller, action: "UntagMFADevice", serialNumber: serialNumber) { existing in
+            existing.filter { !tagKeys.contains($0.key) }
+        }
+    }
+
+    public func listMFADeviceTags(_ caller: Principal, serialNumber: String) async throws -> [TagRecord] {
+        try await store.read { tx in
+            let device = try self.taggableDevice(tx, caller, action: "ListMFADeviceTags", serialNumber: serialNumber)
+            return try tx.tags(serialNumber: device.serialNumber).sorted { $0.key < $1.key }
+        }
+    }
+
+    private func changeTags(
+        _ caller: Principal, action: String, serialNumber: String,
+        _ change: @escaping @Sendable ([TagRecord]) throws -> [TagRecord]
+    ) async throws {
+        try await store.write { tx in
+            let device = try self.taggableDevice(tx, caller, action: action, serialNumber: serialNumber)
+            try tx.setTags(change(try tx.tags(serialNumber: device.serialNumber)), serialNumber: device.serialNumber)
+        }
+    }
+
+    /// A virtual device the caller may tag: root any, a user its own or an unassigned one.
+    private func taggableDevice(_ tx: any StoreTransaction, _ caller: Principal, action: String, serialNumber: String) throws
+        -> MFADeviceRecord
+    {
+        guard let device = try tx.mfaDevice(serialNumber: serialNumber), device.kind == .virtual else {
+            throw AWSError.noSuchEntity("VirtualMFADevice with serial number \(serialNumber) doesn't exist.")
+        }
+        try authorizeIAM(caller, action: action, targetUserKey: device.userKey, resource: serialNumber)
+        return device
+    }
+
+    static func checkTags(_ tags: [TagRecord]) throws {
+        guard tags.count <= 50 else { throw AWSError.limitExceeded("The number of tags has reached the maximum limit.") }
+        var seen = Set<String>()
+        for tag in tags where !seen.insert(tag.key).inserted {
+            throw AWSError.invalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+        }
+    }
+
+    // MARK: Verification
+
+    /// Checks a code from a user's device inside a write transaction and records the outcome on the device: the accepted
+    /// step (never accepted again) and drift, or a failure that may lock the device. The caller commits either way.
+    func checkCode(_ tx: any StoreTransaction, userKey: String, serialNumber: String, code: String, now: Date) throws -> MFACheck {
+        guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.userKey == userKey, device.kind != .securityKey
+        else { return .unknownDevice }
+        if let lockedUntil = device.lockedUntil, lockedUntil > now { return .locked }
+        let totp = try totp(for: device)
+        let verification = TOTPVerifier(totp: totp).verify(
+            code: code, currentStep: totp.step(at: Int64(now.timeIntervalSince1970)), drift: device.driftSteps,
+            lastUsedStep: device.lastUsedStep, tolerance: configuration.codeTolerance)
+        let check: MFACheck
+        switch verification {
+        case .accepted(let step, let drift):
+            device.lastUsedStep = step
+            device.driftSteps = drift
+            device.failedAttempts = 0
+            device.lockouts = 0
+            device.lockedUntil = nil
+            check = .accepted
+        case .replayed, .invalid:
+            device.failedAttempts += 1
+            if device.failedAttempts >= configuration.mfaMaxFailures {
+                let seconds = min(configuration.mfaLockoutSeconds * Double(1 << min(device.lockouts, 20)), 86_400)
+                device.lockedUntil = now.addingTimeInterval(seconds)
+                device.lockouts += 1
+                device.failedAttempts = 0
+                logger.warning("MFA device locked after repeated failures",
+                               metadata: ["serial": "\(serialNumber)", "seconds": "\(Int(seconds))"])
+            }
+            check = verification == .replayed ? .replayed : .invalid
+        }
+        try tx.save(device)
+        return check
+    }
+
+    /// Counts an outcome and turns a refusal into AWS's error.
+    func finish(_ check: MFACheck) throws {
+        switch check {
+        case .accepted:
+            mfaCounters.ok.increment()
+        case .invalid, .unknownDevice:
+            mfaCounters.failed.increment()
+        case .replayed:
+            mfaCounters.replayed.increment()
+        case .locked:
+            mfaCounters.locked.increment()
+        }
+        switch check {
+        case .accepted: return
+        case .unknownDevice: throw AWSError.unableToValidateMFA
+        case .invalid, .replayed, .locked: throw AWSError.invalidOneTimePassCode
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import GRDB
+import IdentityService
+
+/// The embedded store: one SQLite file (WAL mode) through GRDB. Readers never block the writer; writes are serialised and
+/// each `write` is one transaction. The file and its WAL are created readable by the owner only.
+public final class SQLiteStore: Store {
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    public init(path: String) throws {
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw IdentityConfigurationError("cannot create the database file \(path)")
+            }
+        }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // WAL + NORMAL: a committed transaction survives a killed process; only an OS crash may lose the last ones.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await pool.read { db in try body(SQLiteTransaction(db: db)) }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await pool.write { db in try body(SQLiteTransaction(db: db)) }
+    }
+
+    /// Closes the database (checkpointing the WAL); further calls fail.
+    public func close() throws {
+        try pool.close()
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: identity") { db in
+            try db.create(table: "account") { t in
+                t.primaryKey("accountId", .text)
+                t.column("alias", .text)
+                t.column("createDate", .datetime).notNull()
+            }
+            try db.create(table: "user") { t in
+                t.primaryKey("nameKey", .text)
+                t.column("userId", .text).notNull().unique()
+                t.column("userName", .text).notNull()
+                t.column("path", .text).notNull()
+                t.column("arn", .text).notNull()
+                t.column("createDate", .datetime).notNull()
+            }
+            try db.create(table: "accessKey") { t in
+                t.primaryKey("accessKeyId", .text)
+                t.column("userName", .text).indexed()
+                t.column("secretCiphertext", .blob).notNull()
+                t.column("isActive", .boolean).notNull()
+                t.column("createDate", .datetime).notNull()
+            }
+            try db.create(table: "loginProfile") { t in
+                t.primaryKey("userKey", .text)
+                t.column("userName", .text)
+                t.column("passwordHash", .text).notNull()
+                t.column("passwordResetRequired", .boolean).notNull()
+                t.column("createDate", .datetime).notNull()
+            }
+            try db.create(table: "mfaDevice") { t in
+                t.primaryKey("serialNumber", .text)
+                t.column("kind", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("path", .text).notNull()
+                t.column("userKey", .text).indexed()
+                t.column("userName", .text)
+                t.column("seedCiphertext", .blob)
+                t.column("createDate", .datetime).notNull()
+                t.column("enableDate", .datetime)
+                t.column("driftSteps", .integer).notNull()
+                t.column("lastUsedStep", .integer)
+                t.column("failedAttempts", .integer).notNull()
+                t.column("lockouts", .integer).notNull()
+                t.column("lockedUntil", .datetime)
+            }
+            try db.create(table: "mfaDeviceTag") { t in
+                t.column("serialNumber", .text).notNull()
+                    .references("mfaDevice", column: "serialNumber", onDelete: .cascade)
+                t.column("key", .text).notNull()
+                t.column("value", .text).notNull()
+                t.primaryKey(["serialNumber", "key"])
+            }
+            try db.create(table: "role") { t in
+                t.primaryKey("nameKey", .text)
+                t.column("roleId", .text).notNull().unique()
+                t.column("roleName", .text).notNull()
+                t.column("path", .text).notNull()
+                t.column("arn", .text).notNull()
+                t.column("trustPolicy", .text).notNull()
+                t.column("description", .text)
+                t.column("maxSessionDuration", .integer).notNull()
+                t.column("createDate", .datetime).notNull()
+            }
+            try db.create(table: "session") { t in
+                t.primaryKey("accessKeyId", .text)
+                t.column("secretCiphertext", .blob).notNull()
+                t.column("tokenHash", .blob).notNull()
+                t.column("origin", .text).notNull()
+                t.column("userName", .text)
+                t.column("roleName", .text)
+                t.column("roleSessionName", .text)
+                t.column("sourceIdentity", .text)
+                t.column("mfaAuthenticatedAt", .datetime)
+                t.column("createDate", .datetime).notNull()
+                t.column("expiration", .datetime).notNull().indexed()
+            }
+        }
+        return migrator
+    }
+}
+
+extension AccountRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "account"
+}
+extension UserRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "user"
+}
+extension AccessKeyRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "accessKey"
+}
+extension LoginProfileRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "loginProfile"
+}
+extension MFADeviceRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "mfaDevice"
+}
+extension RoleRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "role"
+}
+extension SessionRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "session"
+}
+
+/// A tag row: the tag with the device it belongs to.
+private struct TagRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "mfaDeviceTag"
+    var serialNumber: String
+    var key: String
+    var value: String
+}
+
+/// `StoreTransaction` over one GRDB database connection inside a transaction.
+private struct SQLiteTransaction: StoreTransaction {
+    let db: Database
+
+    func account() throws -> AccountRecord? { try AccountRecord.fetchOne(db) }
+    func save(_ account: AccountRecord) throws { try account.upsert(db) }
+
+    func user(nameKey: String) throws -> UserRecord? { try UserRecord.fetchOne(db, key: nameKey) }
+    func users() throws -> [UserRecord] { try UserRecord.fetchAll(db) }
+    func insert(_ user: UserRecord) throws { try user.insert(db) }
+    func deleteUser(nameKey: String) throws { _ = try UserRecord.deleteOne(db, key: nameKey) }
+
+    func accessKey(id: String) throws -> AccessKeyRecord? { try AccessKeyRecord.fetchOne(db, key: id) }
+    func accessKeys(userName: String?) throws -> [AccessKeyRecord] {
+        try AccessKeyRecord.filter(Column("userName") == userName).fetchAll(db)
+    }
+    func save(_ key: AccessKeyRecord) throws { try key.upsert(db) }
+    func deleteAccessKey(id: String) throws { _ = try AccessKeyRecord.deleteOne(db, key: id) }
+
+    func loginProfile(userKey: String) throws -> LoginProfileRecord? { try LoginProfileRecord.fetchOne(db, key: userKey) }
+    func save(_ profile: LoginProfileRecord) throws { try profile.upsert(db) }
+    func deleteLoginProfile(userKey: String) throws { _ = try LoginProfileRecord.deleteOne(db, key: userKey) }
+
+    func mfaDevice(serialNumber: String) throws -> MFADeviceRecord? { try MFADeviceRecord.fetchOne(db, key: serialNumber) }
+    func mfaDevices(userKey: String) throws -> [MFADeviceRecord] {
+        try MFADeviceRecord.filter(Column("userKey") == userKey).order(Column("enableDate"), Column("serialNumber")).fetchAll(db)
+    }
+    func virtualMFADevices() throws -> [MFADeviceRecord] {
+        try MFADeviceRecord.filter(Column("kind") == MFADeviceKind.virtual.rawValue).order(Column("serialNumber")).fetchAll(db)
+    }
+    func save(_ device: MFADeviceRecord) throws { try device.upsert(db) }
+    func deleteMFADevice(serialNumber: String) throws { _ = try MFADeviceRecord.deleteOne(db, key: serialNumber) }
+    func tags(serialNumber: String) throws -> [TagRecord] {
+        try TagRow.filter(Column("serialNumber") == serialNumber).order(Column("key")).fetchAll(db)
+            .map { TagRecord(key: $0.key, value: $0.value) }
+    }
+    func setTags(_ tags: [TagRecord], serialNumber: String) throws {
+        _ = try TagRow.filter(Column("serialNumber") == serialNumber).deleteAll(db)
+        for tag in tags { try TagRow(serialNumber: serialNumber, key: tag.key, value: tag.value).insert(db) }
+    }
+
+    func role(nameKey: String) throws -> RoleRecord? { try RoleRecord.fetchOne(db, key: nameKey) }
+    func roles() throws -> [RoleRecord] { try RoleRecord.fetchAll(db) }
+    func save(_ role: RoleRecord) throws { try role.upsert(db) }
+    func deleteRole(nameKey: String) throws { _ = try RoleRecord.deleteOne(db, key: nameKey) }
+
+    func session(accessKeyId: String) throws -> SessionRecord? { try SessionRecord.fetchOne(db, key: accessKeyId) }
+    func insert(_ session: SessionRecord) throws { try session.insert(db) }
+    func deleteSessions(expiredBefore date: Date) throws -> Int {
+        try SessionRecord.filter(Column("expiration") < date).deleteAll(db)
+    }
+}

@@ -1,0 +1,107 @@
+import AWSProtocol
+import Foundation
+import Hummingbird
+import IdentityService
+import IdentityStore
+import Logging
+import Metrics
+import Prometheus
+
+/// How vegas-server runs.
+public struct VegasServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Holds `vegas.sqlite`, `master.key` and `root-credentials`.
+    public var dataDirectory = "./vegas-data"
+    /// Pins the account id on first start (`VEGAS_ACCOUNT_ID`).
+    public var accountId: String?
+    /// Pins the root access key (`VEGAS_ROOT_ACCESS_KEY_ID`, `VEGAS_ROOT_SECRET_ACCESS_KEY`).
+    public var rootCredentials: AWSCredentials?
+    /// The master key, base64 (`VEGAS_MASTER_KEY`); otherwise `master.key` in the data directory.
+    public var masterKey: String?
+    /// Largest request body accepted.
+    public var maxBodyBytes = 1 << 20
+    public var identity = IdentityServiceConfiguration()
+
+    public init() {}
+}
+
+/// What a first start tells the operator.
+public struct VegasServerInfo: Sendable {
+    public let accountId: String
+    public let rootCredentialsFile: String
+    /// Present only when the root key was created by this start.
+    public let newRootCredentials: AWSCredentials?
+}
+
+/// The assembled server: store, identity domain, routes and metrics.
+public struct VegasServer: Sendable {
+    public let configuration: VegasServerConfiguration
+    public let info: VegasServerInfo
+    public let identity: IdentityService
+    let store: SQLiteStore
+    let registry: PrometheusCollectorRegistry
+    let clock: @Sendable () -> Date
+
+    /// Opens (or creates) the data directory, its master key and database, and the account.
+    public init(
+        configuration: VegasServerConfiguration, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }
+    ) async throws {
+        let directory = DataDirectory(path: configuration.dataDirectory)
+        try directory.create()
+        let masterKey = try configuration.masterKey.map(DataDirectory.decodeMasterKey) ?? directory.loadOrCreateMasterKey()
+        let store = try SQLiteStore(path: directory.databasePath)
+        let registry = PrometheusCollectorRegistry()
+        let identity = IdentityService(
+            store: store, secrets: try SecretBox(masterKey: masterKey), configuration: configuration.identity,
+            metrics: PrometheusMetricsFactory(registry: registry), logger: logger, clock: clock)
+        let bootstrap = try await identity.bootstrap(
+            accountId: configuration.accountId, pinnedRootKey: configuration.rootCredentials)
+        if let credentials = bootstrap.newRootCredentials {
+            try directory.writeRootCredentials(credentials)
+        }
+        self.configuration = configuration
+        self.identity = identity
+        self.store = store
+        self.registry = registry
+        self.clock = clock
+        self.info = VegasServerInfo(
+            accountId: bootstrap.account.accountId, rootCredentialsFile: directory.rootCredentialsPath,
+            newRootCredentials: bootstrap.newRootCredentials)
+    }
+
+    /// The routes: the Query API on `/` (POST and GET), `/health` and `/metrics`.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let api = QueryAPI(
+            identity: identity, metrics: PrometheusMetricsFactory(registry: registry),
+            maxBodyBytes: configuration.maxBodyBytes, clock: clock)
+        router.post("/") { request, context in await api.respond(to: request, context: context) }
+        router.get("/") { request, context in await api.respond(to: request, context: context) }
+        router.get("/health") { _, _ in "ok\n" }
+        let registry = self.registry
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+        return router
+    }
+
+    /// The Hummingbird application; `onServerRunning` receives the bound port.
+    public func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
+        Application(
+            router: router(),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "vegas-server"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+    }
+
+    /// Flushes and closes the database.
+    public func close() throws {
+        try store.close()
+    }
+}

@@ -1,0 +1,160 @@
+"""Fixtures: the built vegas-server on a loopback port, root clients, an awscli runner, and user/device helpers.
+
+The binary is `$VEGAS_SERVER_BIN` or `<repo>/.build/debug/vegas-server` (scripts/test sets the variable).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vegas_harness import (
+    CliResult,
+    IamUser,
+    ServerStartError,
+    VegasServer,
+    VirtualDevice,
+    boto_client,
+    clean_environment,
+    create_device,
+    create_user,
+    enable_device,
+    unique,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def server_binary() -> Path:
+    configured = os.environ.get("VEGAS_SERVER_BIN")
+    binary = Path(configured) if configured else REPO_ROOT / ".build" / "debug" / "vegas-server"
+    if not (binary.is_file() and os.access(binary, os.X_OK)):
+        pytest.fail(
+            f"vegas-server binary not found at {binary} "
+            f"({'from $VEGAS_SERVER_BIN' if configured else 'default path; set $VEGAS_SERVER_BIN'}). "
+            "Build it with `swift build` or run scripts/test.",
+            pytrace=False,
+        )
+    return binary
+
+
+class ServerFactory:
+    """Starts extra servers for tests that need their own data directory or flags; kills leftovers at the end."""
+
+    def __init__(self, binary: Path, root: Path):
+        self.binary = binary
+        self.root = root
+        self.started: list[VegasServer] = []
+
+    def new_data_dir(self, name: str) -> Path:
+        path = self.root / unique(name)
+        path.mkdir(parents=True)
+        return path
+
+    def start(self, data_dir: Path, *extra_args: str, name: str = "server") -> VegasServer:
+        server = VegasServer(
+            self.binary, data_dir, self.root / f"{unique(name)}.log", extra_args=tuple(extra_args)
+        )
+        self.started.append(server)
+        try:
+            return server.start()
+        except ServerStartError as error:
+            pytest.fail(str(error), pytrace=False)
+
+    def kill_all(self) -> None:
+        for server in self.started:
+            server.kill()
+
+
+@pytest.fixture(scope="session")
+def servers(server_binary, tmp_path_factory):
+    factory = ServerFactory(server_binary, tmp_path_factory.mktemp("servers"))
+    yield factory
+    factory.kill_all()
+
+
+@pytest.fixture(scope="session")
+def vegas(servers) -> VegasServer:
+    """The shared server (default flags). At the end it is stopped with SIGTERM and must exit 0."""
+    server = servers.start(servers.new_data_dir("shared"), name="shared")
+    yield server
+    code = server.terminate()
+    assert code == 0, f"vegas-server exited {code} after SIGTERM\n--- server output ---\n{server.output()}"
+
+
+@pytest.fixture(scope="session")
+def endpoint(vegas) -> str:
+    return vegas.url
+
+
+@pytest.fixture(scope="session")
+def root_iam(endpoint):
+    return boto_client(endpoint, "iam")
+
+
+@pytest.fixture(scope="session")
+def root_sts(endpoint):
+    return boto_client(endpoint, "sts")
+
+
+class AwsCli:
+    """Runs the real awscli (v1, this interpreter's `awscli` package) against one server."""
+
+    def __init__(self, endpoint: str, credentials_file: Path, config_file: Path, workdir: Path):
+        self.endpoint = endpoint
+        self.workdir = workdir
+        self.base_env = clean_environment() | {
+            "AWS_SHARED_CREDENTIALS_FILE": str(credentials_file),
+            "AWS_CONFIG_FILE": str(config_file),
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_RETRY_MODE": "standard",
+            "AWS_MAX_ATTEMPTS": "1",
+        }
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None, timeout: float = 120) -> CliResult:
+        command = [sys.executable, "-m", "awscli", "--endpoint-url", self.endpoint, "--output", "json", *args]
+        completed = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, cwd=self.workdir,
+            env=self.base_env | (env or {}),
+        )
+        return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+@pytest.fixture(scope="session")
+def aws_for(tmp_path_factory):
+    """Builds an awscli runner for any server (root credentials from that server's data dir)."""
+    config_file = tmp_path_factory.mktemp("awsconfig") / "config"
+    config_file.write_text("")
+
+    def build(server: VegasServer) -> AwsCli:
+        return AwsCli(server.url, server.data_dir / "root-credentials", config_file, tmp_path_factory.mktemp("aws"))
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def aws(aws_for, vegas) -> AwsCli:
+    return aws_for(vegas)
+
+
+@pytest.fixture(scope="session")
+def make_user(endpoint):
+    return lambda prefix="user": create_user(endpoint, unique(prefix))
+
+
+@pytest.fixture(scope="session")
+def make_device(endpoint):
+    """make_device(user=None): a new virtual device, enabled for `user` when given."""
+
+    def make(user: IamUser | None = None, prefix: str = "device") -> VirtualDevice:
+        device = create_device(endpoint, unique(prefix))
+        return enable_device(endpoint, device, user.name) if user else device
+
+    return make
+
