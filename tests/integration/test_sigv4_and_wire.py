@@ -164,7 +164,8 @@ MALFORMED_BODIES = {
     "unknown action": (f"Action=FlyToTheMoon&Version={IAM_VERSION}", None, 400, "InvalidAction"),
     "missing action": (f"Version={IAM_VERSION}&UserName=alice", None, 400, None),
     "unsupported version": ("Action=GetCallerIdentity&Version=1999-01-01", "sts", range(400, 500), None),
-    "invalid UTF-8": (f"Action=ListMFADevices&Version={IAM_VERSION}&UserName=%ff%fe", None, 400, None),
+    # AWS documents MalformedQueryString as HTTP 404.
+    "invalid UTF-8": (f"Action=ListMFADevices&Version={IAM_VERSION}&UserName=%ff%fe", None, 404, "MalformedQueryString"),
     "NUL in a user name": (f"Action=ListMFADevices&Version={IAM_VERSION}&UserName=a%00b", None, 400, "ValidationError"),
     "10 kB user name": (f"Action=ListMFADevices&Version={IAM_VERSION}&UserName={'a' * 10_000}", None, 400,
                         "ValidationError"),
