@@ -44,6 +44,7 @@ let package = Package(
             name: "VegasServer",
             dependencies: [
                 "IdentityService", "IdentityStore", "AWSProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -16,6 +16,14 @@ extension IdentityService {
     /// Looks up the credentials a request claims. Temporary credentials need their session token; expired ones are refused.
     public func caller(accessKeyId: String, securityToken: String?) async throws -> KnownCaller {
         let now = clock()
+        if let cached = callers.lookup(accessKeyId: accessKeyId, securityToken: securityToken, now: now) { return cached }
+        let generation = callers.generation
+        let caller = try await loadCaller(accessKeyId: accessKeyId, securityToken: securityToken, now: now)
+        callers.store(caller, accessKeyId: accessKeyId, now: now, generation: generation)
+        return caller
+    }
+
+    private func loadCaller(accessKeyId: String, securityToken: String?, now: Date) async throws -> KnownCaller {
         let secrets = self.secrets
         return try await store.read { tx in
             let account = try self.account(tx)

@@ -48,6 +48,7 @@ extension IdentityService {
             _ = try self.existingRole(tx, roleName)
             try tx.deleteRole(nameKey: roleName.lowercased())
         }
+        callers.removeAll()
     }
 
     public func updateAssumeRolePolicy(_ caller: Principal, roleName: String, trustPolicy: String) async throws {

@@ -68,6 +68,7 @@ extension IdentityService {
             }
             try tx.deleteUser(nameKey: key)
         }
+        callers.removeAll()
     }
 
     func existingUser(_ tx: any StoreTransaction, _ key: String, _ userName: String) throws -> UserRecord {
@@ -123,6 +124,7 @@ extension IdentityService {
             key.isActive = active
             try tx.save(key)
         }
+        callers.removeAll()
     }
 
     public func deleteAccessKey(_ caller: Principal, userName: String?, accessKeyId: String) async throws {
@@ -132,6 +134,7 @@ extension IdentityService {
             _ = try self.ownedKey(tx, caller, userName: userName, accessKeyId: accessKeyId)
             try tx.deleteAccessKey(id: accessKeyId)
         }
+        callers.removeAll()
     }
 
     private func ownedKey(_ tx: any StoreTransaction, _ caller: Principal, userName: String?, accessKeyId: String) throws

@@ -38,6 +38,7 @@ public final class IdentityService: Sendable {
     let clock: @Sendable () -> Date
     let logger: Logger
     let mfaCounters: MFACounters
+    let callers = CallerCache()
 
     public init(
         store: any Store, secrets: SecretBox, configuration: IdentityServiceConfiguration = .init(),

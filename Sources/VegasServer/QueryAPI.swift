@@ -13,6 +13,7 @@ struct QueryAPI: Sendable {
     let metrics: any MetricsFactory
     let maxBodyBytes: Int
     let clock: @Sendable () -> Date
+    let signingKeys = SigningKeyCache()
 
     static let tables = [
         "iam": IAMActions.table,
@@ -41,7 +42,9 @@ struct QueryAPI: Sendable {
             namespace = table.namespace
             let caller = try await identity.caller(
                 accessKeyId: authorization.accessKeyId, securityToken: authorization.securityToken)
-            try SigV4Verifier.verify(authorization, request: signed, secretAccessKey: caller.secretAccessKey, now: clock())
+            try SigV4Verifier.verify(
+                authorization, request: signed,
+                signingKey: signingKeys.key(for: authorization, secretAccessKey: caller.secretAccessKey), now: clock())
 
             let parameters = try QueryParameters(formEncoded: request.method == .post ? body : Array((request.uri.query ?? "").utf8))
             guard let name = parameters["Action"], !name.isEmpty else { throw AWSError.missingAction }
@@ -70,7 +73,8 @@ struct QueryAPI: Sendable {
         Counter(label: "vegas_requests_total", dimensions: [("action", action), ("code", outcome)], factory: metrics).increment()
         Timer(label: "vegas_request_duration_seconds", dimensions: [("action", action)], factory: metrics)
             .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        logger.info("request", metadata: ["code": "\(outcome)", "status": "\(response.status.code)"])
+        // One access-log line per request at debug level (--log-level debug); failures of the server itself are errors.
+        logger.debug("request", metadata: ["code": "\(outcome)", "status": "\(response.status.code)"])
         return response
     }
 
