@@ -25,6 +25,18 @@ let package = Package(
         .target(name: "AWSProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "IAMPolicy"),
 
+        // Client side.
+        .target(name: "AWSConfig", dependencies: ["AWSProtocol"]),
+        .target(
+            name: "Vault",
+            dependencies: [
+                "OTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "YubiKey"),
+
         // Server side.
         .target(
             name: "IdentityService",
@@ -66,6 +78,9 @@ let package = Package(
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
+        .testTarget(name: "AWSConfigTests", dependencies: ["AWSConfig", "AWSProtocol"]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP"]),
+        .testTarget(name: "YubiKeyTests", dependencies: ["YubiKey"]),
         .testTarget(name: "IdentityServiceTests", dependencies: ["IdentityService", "IdentityStore", "OTP"]),
         .testTarget(
             name: "VegasServerTests",
