@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vegas-server", targets: ["vegas-server"]),
+        .executable(name: "vegas-credentials", targets: ["vegas-credentials"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -13,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -24,6 +26,7 @@ let package = Package(
         .target(name: "QRCode"),
         .target(name: "AWSProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "IAMPolicy"),
+        .target(name: "AtomicFile"),
 
         // Client side.
         .target(name: "AWSConfig", dependencies: ["AWSProtocol"]),
@@ -36,6 +39,21 @@ let package = Package(
             ]
         ),
         .target(name: "YubiKey"),
+        .target(
+            name: "AWSClient",
+            dependencies: ["AWSProtocol", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+        .target(
+            name: "Credentials",
+            dependencies: ["AWSClient", "AWSConfig", "AWSProtocol", "AtomicFile", "OTP", "QRCode", "Vault", "YubiKey"]
+        ),
+        .executableTarget(
+            name: "vegas-credentials",
+            dependencies: [
+                "Credentials", "AWSClient", "AWSConfig", "OTP", "QRCode", "Vault", "YubiKey",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
 
         // Server side.
         .target(
@@ -55,7 +73,7 @@ let package = Package(
         .target(
             name: "VegasServer",
             dependencies: [
-                "IdentityService", "IdentityStore", "AWSProtocol",
+                "IdentityService", "IdentityStore", "AWSProtocol", "AtomicFile",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -81,6 +99,12 @@ let package = Package(
         .testTarget(name: "AWSConfigTests", dependencies: ["AWSConfig", "AWSProtocol"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP"]),
         .testTarget(name: "YubiKeyTests", dependencies: ["YubiKey"]),
+        .testTarget(
+            name: "AWSClientTests",
+            dependencies: [
+                "AWSClient", "AWSProtocol", "OTP", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(name: "IdentityServiceTests", dependencies: ["IdentityService", "IdentityStore", "OTP"]),
         .testTarget(
             name: "VegasServerTests",

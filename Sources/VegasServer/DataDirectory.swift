@@ -1,12 +1,7 @@
 import AWSProtocol
+import AtomicFile
 import Foundation
 import IdentityService
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The server's data directory: the database, the master key and the root credentials file, all owner-only.
 struct DataDirectory {
@@ -31,7 +26,7 @@ struct DataDirectory {
             return try Self.decodeMasterKey(text)
         }
         let key = Identifiers.randomBytes(32)
-        try Self.writeAtomically(Data(key).base64EncodedString() + "\n", to: masterKeyPath)
+        try AtomicFile.write(Array((Data(key).base64EncodedString() + "\n").utf8), to: masterKeyPath)
         return key
     }
 
@@ -51,34 +46,6 @@ struct DataDirectory {
             aws_secret_access_key = \(credentials.secretAccessKey)
 
             """
-        try Self.writeAtomically(text, to: rootCredentialsPath)
-    }
-
-    /// Temporary file (0600) → fsync → rename → fsync of the directory: readers see the old file or the new one, never half.
-    static func writeAtomically(_ text: String, to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw IdentityConfigurationError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                close(fd)
-                unlink(temporary)
-                throw IdentityConfigurationError("cannot write \(temporary): \(String(cString: strerror(errno)))")
-            }
-            written += n
-        }
-        guard fsync(fd) == 0, close(fd) == 0, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw IdentityConfigurationError("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-        let directory = open((path as NSString).deletingLastPathComponent, O_RDONLY)
-        if directory >= 0 {
-            fsync(directory)
-            close(directory)
-        }
+        try AtomicFile.write(Array(text.utf8), to: rootCredentialsPath)
     }
 }
