@@ -1,5 +1,5 @@
 /// Where a service is reached and how requests are signed.
-public struct AWSEndpoint: Sendable, Equatable {
+public struct AWSEndpoint: Sendable, Equatable, Codable {
     /// The URL requests are POSTed to, e.g. `https://iam.amazonaws.com/`.
     public var url: String
     /// The region in the SigV4 credential scope.

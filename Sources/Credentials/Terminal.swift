@@ -49,6 +49,13 @@ public final class Terminal: Sendable {
         var line: [UInt8] = []
         var byte: UInt8 = 0
         while true {
+            // Wait in short slices so that a task that lost a race (another input won) stops reading.
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, 100)
+            if ready == 0 || (ready < 0 && errno == EINTR) {
+                if Task.isCancelled { throw TerminalError("cancelled") }
+                continue
+            }
             let n = Glibc.read(fd, &byte, 1)
             if n < 0 && errno == EINTR { continue }
             guard n == 1 else { throw TerminalError("the terminal closed before a line was entered") }

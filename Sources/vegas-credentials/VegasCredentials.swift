@@ -8,7 +8,9 @@ struct VegasCredentials: AsyncParsableCommand {
         commandName: "vegas-credentials",
         abstract: "MFA for AWS from the command line: a built-in authenticator, YubiKeys, and MFA device set-up.",
         version: "0.1.0",
-        subcommands: [OTPCommand.self, MFACommand.self])
+        subcommands: [
+            Assume.self, Exec.self, Export.self, OTPCommand.self, MFACommand.self, Cache.self, Config.self, Version.self,
+        ])
 }
 
 /// What every command reads from its environment.

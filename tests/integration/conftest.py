@@ -1,6 +1,7 @@
 """Fixtures: the built vegas-server on a loopback port, root clients, an awscli runner, and user/device helpers.
 
-The binary is `$VEGAS_SERVER_BIN` or `<repo>/.build/debug/vegas-server` (scripts/test sets the variable).
+The binaries are `$VEGAS_SERVER_BIN` and `$VEGAS_CREDENTIALS_BIN`, or `<repo>/.build/debug/vegas-server` and
+`<repo>/.build/debug/vegas-credentials` (scripts/test sets both variables).
 """
 
 from __future__ import annotations
@@ -29,18 +30,28 @@ from vegas_harness import (
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="session")
-def server_binary() -> Path:
-    configured = os.environ.get("VEGAS_SERVER_BIN")
-    binary = Path(configured) if configured else REPO_ROOT / ".build" / "debug" / "vegas-server"
+def built_binary(name: str, variable: str) -> Path:
+    """`$variable`, else `<repo>/.build/debug/<name>`; fails the test when it is not an executable file."""
+    configured = os.environ.get(variable)
+    binary = Path(configured) if configured else REPO_ROOT / ".build" / "debug" / name
     if not (binary.is_file() and os.access(binary, os.X_OK)):
         pytest.fail(
-            f"vegas-server binary not found at {binary} "
-            f"({'from $VEGAS_SERVER_BIN' if configured else 'default path; set $VEGAS_SERVER_BIN'}). "
+            f"{name} binary not found at {binary} "
+            f"({'from $' + variable if configured else 'default path; set $' + variable}). "
             "Build it with `swift build` or run scripts/test.",
             pytrace=False,
         )
     return binary
+
+
+@pytest.fixture(scope="session")
+def server_binary() -> Path:
+    return built_binary("vegas-server", "VEGAS_SERVER_BIN")
+
+
+@pytest.fixture(scope="session")
+def credentials_binary() -> Path:
+    return built_binary("vegas-credentials", "VEGAS_CREDENTIALS_BIN")
 
 
 class ServerFactory:

@@ -1,0 +1,169 @@
+import AtomicFile
+import Crypto
+import Foundation
+import OTP
+import Vault
+import YubiKey
+
+/// Obtains MFA codes for a device from the configured source — an external `mfa_process`, the vault, a YubiKey touch
+/// raced against a code typed on the terminal, or a typed code — and never the same 30-second step twice: the last step
+/// used is remembered per device, and when the next code would repeat it the user sees a countdown to the next step.
+public struct MFACodes: Sendable {
+    let source: MFASource
+    let messages: UserMessages
+    let vault: VaultAccess
+    let environment: [String: String]
+    let stateDirectory: String
+    let clock: @Sendable () -> Date
+
+    public init(
+        source: MFASource, messages: UserMessages, vault: VaultAccess, environment: [String: String],
+        stateDirectory: String, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.source = source
+        self.messages = messages
+        self.vault = vault
+        self.environment = environment
+        self.stateDirectory = stateDirectory
+        self.clock = clock
+    }
+
+    /// A code and its time step; call `markUsed(step:)` once AWS accepted it.
+    public func next() async throws -> (code: String, step: Int64) {
+        try await waitForUnusedStep()
+        let step = currentStep()
+        return (try await obtain(), step)
+    }
+
+    /// Records that the code of `step` was spent.
+    public func markUsed(step: Int64) throws {
+        try FileManager.default.createDirectory(
+            atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try AtomicFile.write(Array(String(step).utf8), to: stepPath, mode: 0o600)
+    }
+
+    private var stepPath: String {
+        let digest = SHA256.hash(data: Data(source.serialNumber.utf8)).map { String(format: "%02x", $0) }.joined()
+        return stateDirectory + "/\(digest).step"
+    }
+
+    private func currentStep() -> Int64 { Int64(clock().timeIntervalSince1970) / 30 }
+
+    private func waitForUnusedStep() async throws {
+        guard let text = try? String(contentsOfFile: stepPath, encoding: .utf8), let last = Int64(text) else { return }
+        while currentStep() <= last {
+            let left = 30 - Int(Int64(clock().timeIntervalSince1970) % 30)
+            messages.terminal?.write("\rThe last MFA code was just used; the next one comes in \(left)s… ")
+            try await Task.sleep(for: .milliseconds(min(1000, left * 1000)))
+        }
+        messages.terminal?.write("\r\u{1B}[K")
+    }
+
+    private func obtain() async throws -> String {
+        if let command = source.process { return try await ExternalCode.run(command, environment: environment) }
+        if let account = source.vaultAccount {
+            let now = Int64(clock().timeIntervalSince1970)
+            let contents = try vault.read()
+            guard contents.account(named: account) != nil else { throw VaultError(.noSuchAccount(account)) }
+            if case .hotp = contents.account(named: account)?.uri.kind {
+                return try vault.update { try $0.nextCode(forAccountNamed: account, unixTime: now) }
+            }
+            var copy = contents
+            return try copy.nextCode(forAccountNamed: account, unixTime: now)
+        }
+        if let label = source.yubikeyLabel { return try await yubikeyOrTyped(label: label) }
+        guard messages.terminal != nil else {
+            throw ConfigurationError(
+                "an MFA code is needed for \(source.serialNumber) but there is no terminal to ask on; configure "
+                    + "vegas_vault_account, vegas_yubikey_label or mfa_process for non-interactive use")
+        }
+        return try typed()
+    }
+
+    private func typed(prompt: String? = nil) throws -> String {
+        let code = try messages.ask(
+            prompt ?? "MFA code for \(source.serialNumber): ", echo: false, why: "an MFA code is needed")
+        guard code.count == 6 || code.count == 8, code.allSatisfy(\.isASCIIDigit) else {
+            throw TerminalError("an MFA code is 6 digits")
+        }
+        return code
+    }
+
+    /// The YubiKey's code (after a touch) or a typed one, whichever comes first; the other is cancelled.
+    private func yubikeyOrTyped(label: String) async throws -> String {
+        let key = YkmanOATH(serial: source.yubikeySerial, environment: environment)
+        let messages = self.messages
+        guard messages.terminal != nil else {
+            return try await key.code(label: label) { Notification.send("Touch your YubiKey for AWS MFA") }
+        }
+        return try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask {
+                try await key.code(label: label) {
+                    messages.say("Touch your YubiKey (or type the code)…")
+                    Notification.send("Touch your YubiKey for AWS MFA")
+                }
+            }
+            group.addTask { try? self.typed(prompt: "MFA code (or touch your YubiKey): ") }
+            var lastError: (any Error)?
+            while true {
+                do {
+                    guard let result = try await group.next() else { break }
+                    if let code = result {
+                        group.cancelAll()
+                        return code
+                    }
+                } catch {
+                    lastError = error  // the YubiKey failed (e.g. no touch): a typed code may still come
+                }
+            }
+            throw lastError ?? TerminalError("no MFA code was entered")
+        }
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+/// A desktop notification where one can be shown (notify-send, osascript); silently nothing elsewhere.
+enum Notification {
+    static func send(_ text: String) {
+        let candidates = [
+            ("/usr/bin/notify-send", ["vegas-credentials", text]),
+            ("/usr/bin/osascript", ["-e", "display notification \"\(text)\" with title \"vegas-credentials\""]),
+        ]
+        for (path, arguments) in candidates where FileManager.default.isExecutableFile(atPath: path) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try? process.run()
+            return
+        }
+    }
+}
+
+/// aws-vault's `mfa_process`: a command whose standard output is the code.
+enum ExternalCode {
+    static func run(_ command: String, environment: [String: String]) async throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let code = String(decoding: data.prefix(64), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard process.terminationStatus == 0 else {
+            throw ConfigurationError("mfa_process exited with status \(process.terminationStatus)")
+        }
+        guard (6...8).contains(code.count), code.allSatisfy(\.isASCIIDigit) else {
+            throw ConfigurationError("mfa_process did not print a 6-digit code")
+        }
+        return code
+    }
+}

@@ -1,0 +1,203 @@
+import ArgumentParser
+import AWSProtocol
+import Credentials
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Context {
+    var cache: CredentialCache {
+        CredentialCache(directory: CredentialCache.defaultDirectory(environment: environment, home: home))
+    }
+
+    /// Credentials for `profile`: the cache or STS, with MFA codes from the profile's source.
+    func credentials(profile: String) async throws -> (CachedCredentials, AssumeConfiguration) {
+        let (configuration, longTerm) = try AssumeConfiguration.resolve(
+            profile: profile, files: try awsFiles(), environment: environment)
+        let margin = try environment["VEGAS_CACHE_REFRESH_MARGIN"].map { text -> TimeInterval in
+            guard let seconds = TimeInterval(text), seconds >= 0 else {
+                throw ValidationError("VEGAS_CACHE_REFRESH_MARGIN must be a number of seconds, got '\(text)'")
+            }
+            return seconds
+        } ?? 600
+        let codes = configuration.mfa.map {
+            MFACodes(source: $0, messages: messages, vault: vault, environment: environment, stateDirectory: cache.directory)
+        }
+        let broker = CredentialBroker(cache: cache, refreshMargin: margin)
+        return (try await broker.credentials(for: configuration, longTerm: longTerm, codes: codes), configuration)
+    }
+}
+
+struct ProfileArgument: ParsableArguments {
+    @Option(name: [.long, .customShort("p")], help: "AWS profile to get credentials for.") var profile: String
+}
+
+/// `assume`: the `credential_process` entry point.
+struct Assume: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print temporary credentials as credential_process JSON (for `credential_process = vegas-credentials assume --profile=P`).")
+
+    @OptionGroup var profileArgument: ProfileArgument
+
+    func run() async throws {
+        try await reportingErrors {
+            let (credentials, _) = try await Context().credentials(profile: profileArgument.profile)
+            print(credentials.credentialProcessJSON)
+        }
+    }
+}
+
+/// `exec`: runs a command with the credentials in its environment, as aws-vault does.
+struct Exec: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a command with the profile's credentials in its environment.")
+
+    @OptionGroup var profileArgument: ProfileArgument
+    @Argument(parsing: .captureForPassthrough, help: "The command and its arguments (after --).") var command: [String]
+
+    func validate() throws {
+        guard !command.isEmpty else { throw ValidationError("give a command to run after --") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let context = Context()
+            let (credentials, configuration) = try await context.credentials(profile: profileArgument.profile)
+            for (name, value) in Self.variables(credentials, configuration) { setenv(name, value, 1) }
+            for name in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"] { unsetenv(name) }
+            let arguments = command.first == "--" ? Array(command.dropFirst()) : command
+            var argv = arguments.map { strdup($0) } + [nil]
+            execvp(arguments[0], &argv)
+            throw ValidationError("cannot run \(arguments[0]): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func variables(_ credentials: CachedCredentials, _ configuration: AssumeConfiguration) -> [(String, String)] {
+        var variables = [
+            ("AWS_ACCESS_KEY_ID", credentials.accessKeyId), ("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey),
+            ("AWS_SESSION_TOKEN", credentials.sessionToken),
+            ("AWS_CREDENTIAL_EXPIRATION", AWSTimestamp.format(credentials.expiration)),
+            ("AWS_VEGAS", configuration.profile),
+        ]
+        if let region = configuration.region { variables += [("AWS_REGION", region), ("AWS_DEFAULT_REGION", region)] }
+        return variables
+    }
+}
+
+/// `export`: the credentials as JSON or shell `export` lines.
+struct Export: AsyncParsableCommand {
+    enum Format: String, ExpressibleByArgument { case json, env }
+
+    static let configuration = CommandConfiguration(abstract: "Print the profile's credentials as JSON or shell variables.")
+
+    @OptionGroup var profileArgument: ProfileArgument
+    @Option(help: "json or env.") var format = Format.json
+
+    func run() async throws {
+        try await reportingErrors {
+            let (credentials, configuration) = try await Context().credentials(profile: profileArgument.profile)
+            switch format {
+            case .json: print(credentials.credentialProcessJSON)
+            case .env:
+                for (name, value) in Exec.variables(credentials, configuration) { print("export \(name)='\(value)'") }
+            }
+        }
+    }
+}
+
+/// `cache list` / `cache clean`.
+struct Cache: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Inspect or empty the credential cache.", subcommands: [List.self, Clean.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "What is cached and until when (no secrets).")
+
+        func run() async throws {
+            try await reportingErrors {
+                let now = Date()
+                for (_, entry) in Context().cache.entries(now: now) {
+                    let left = Int(entry.expiration.timeIntervalSince(now))
+                    let state = left > 0 ? "valid for \(left / 60) min" : "expired"
+                    print("\(entry.label)\tuntil \(AWSTimestamp.format(entry.expiration))\t\(state)")
+                }
+            }
+        }
+    }
+
+    struct Clean: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove every cached credential and the cache key.")
+
+        func run() async throws {
+            try await reportingErrors {
+                let context = Context()
+                let removed = try context.cache.clean()
+                context.messages.say("Removed \(removed) cached credential\(removed == 1 ? "" : "s").")
+            }
+        }
+    }
+}
+
+/// `config list` / `config show-profile`.
+struct Config: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the profiles vegas-credentials uses.", subcommands: [List.self, ShowProfile.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Profiles with a role or an MFA device.")
+
+        func run() async throws {
+            try await reportingErrors {
+                let profiles = try Context().awsFiles().profiles
+                for name in profiles.profileNames {
+                    if let role = profiles.setting("vegas_role_arn", profile: name) {
+                        print("\(name)\trole \(role) via \(profiles.setting("vegas_source_profile", profile: name) ?? name)")
+                    } else if let serial = profiles.setting("mfa_serial", profile: name) {
+                        print("\(name)\tMFA \(serial)")
+                    }
+                }
+            }
+        }
+    }
+
+    struct ShowProfile: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The profile as resolved (no secrets).")
+
+        @OptionGroup var profileArgument: ProfileArgument
+
+        func run() async throws {
+            try await reportingErrors {
+                let context = Context()
+                let (configuration, _) = try AssumeConfiguration.resolve(
+                    profile: profileArgument.profile, files: try context.awsFiles(), environment: context.environment)
+                var lines = [
+                    ("profile", configuration.profile), ("source profile", configuration.sourceProfile),
+                    ("access key id", configuration.accessKeyId),
+                    ("role", configuration.roleARN ?? "-"), ("role session name", configuration.roleSessionName),
+                    ("duration", "\(configuration.durationSeconds)s"),
+                    ("MFA session duration", "\(configuration.sessionDurationSeconds)s"),
+                    ("MFA mode", configuration.assumeRoleWithMFA ? "assume-role with MFA" : "MFA session"),
+                    ("region", configuration.region ?? "-"), ("STS endpoint", configuration.stsEndpoint.url),
+                    ("IAM endpoint", configuration.iamEndpoint.url),
+                ]
+                if let mfa = configuration.mfa {
+                    lines.append(("MFA device", mfa.serialNumber))
+                    let source = mfa.process.map { "mfa_process: \($0)" } ?? mfa.vaultAccount.map { "vault: \($0)" }
+                        ?? mfa.yubikeyLabel.map { "YubiKey \(mfa.yubikeySerial ?? ""): \($0)" } ?? "typed on the terminal"
+                    lines.append(("MFA code source", source))
+                }
+                if let externalId = configuration.externalId { lines.append(("external id", externalId)) }
+                for (name, value) in lines { print("\(name):".padding(toLength: 22, withPad: " ", startingAt: 0) + value) }
+            }
+        }
+    }
+}
+
+struct Version: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the version.")
+
+    func run() async throws { print(VegasCredentials.configuration.version) }
+}
