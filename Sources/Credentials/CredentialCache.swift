@@ -50,7 +50,8 @@ public struct CredentialCache: Sendable {
     }
 
     public func write(_ entry: CachedCredentials, key: String) throws {
-        let cacheKey = try existingKey() ?? createKey()
+        // An unreadable key (wrong size) is replaced: its entries could not be opened anyway.
+        let cacheKey = try (try? existingKey()).flatMap { $0 } ?? createKey()
         let plain = try JSONEncoder.iso.encode(entry)
         let sealed = try AES.GCM.seal(plain, using: cacheKey, authenticating: Data(key.utf8)).combined!
         try AtomicFile.write(Array(sealed), to: entryPath(key), mode: 0o600)
@@ -104,10 +105,12 @@ public struct CredentialCache: Sendable {
         try AtomicFile.write(key.withUnsafeBytes { Array($0) }, to: temporary, mode: 0o600)
         defer { unlink(temporary) }
         if link(temporary, keyPath) == 0 { return key }
-        guard errno == EEXIST, let existing = try existingKey() else {
-            throw CacheError("cannot create \(keyPath): \(String(cString: strerror(errno)))")
+        guard errno == EEXIST else { throw CacheError("cannot create \(keyPath): \(String(cString: strerror(errno)))") }
+        if let existing = try? existingKey() { return existing }
+        guard rename(temporary, keyPath) == 0 else {
+            throw CacheError("cannot replace \(keyPath): \(String(cString: strerror(errno)))")
         }
-        return existing
+        return key
     }
 
     private func makeDirectory() throws {

@@ -37,23 +37,39 @@ public struct MFACodes: Sendable {
 
     /// Records that the code of `step` was spent.
     public func markUsed(step: Int64) throws {
-        try FileManager.default.createDirectory(
-            atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try AtomicFile.write(Array(String(step).utf8), to: stepPath, mode: 0o600)
+        try MFAStepLog(directory: stateDirectory).record(step, serialNumber: source.serialNumber)
     }
 
-    private var stepPath: String {
-        let digest = SHA256.hash(data: Data(source.serialNumber.utf8)).map { String(format: "%02x", $0) }.joined()
-        return stateDirectory + "/\(digest).step"
+    /// Two consecutive codes never used before (ResyncMFADevice): computed from the vault, or two YubiKey touches a
+    /// step apart.
+    public func consecutivePair() async throws -> (String, String) {
+        if let account = source.vaultAccount {
+            // The pair ends at the current step, so its first code must be newer than the last one used.
+            try await waitForUnusedStep(lookingBack: 1)
+            guard let entry = try vault.read().account(named: account) else { throw VaultError(.noSuchAccount(account)) }
+            let totp = try entry.uri.totp()
+            let step = currentStep()
+            try markUsed(step: step)
+            return (totp.code(step: step - 1), totp.code(step: step))
+        }
+        guard source.yubikeyLabel != nil else {
+            throw ConfigurationError("resynchronising needs vegas_vault_account or vegas_yubikey_label on the profile")
+        }
+        let (first, firstStep) = try await next()
+        try markUsed(step: firstStep)
+        let (second, secondStep) = try await next()
+        try markUsed(step: secondStep)
+        return (first, second)
     }
 
     private func currentStep() -> Int64 { Int64(clock().timeIntervalSince1970) / 30 }
 
-    private func waitForUnusedStep() async throws {
-        guard let text = try? String(contentsOfFile: stepPath, encoding: .utf8), let last = Int64(text) else { return }
-        while currentStep() <= last {
+    /// Waits until the current step minus `lookingBack` is newer than the last step used.
+    private func waitForUnusedStep(lookingBack: Int64 = 0) async throws {
+        guard let last = MFAStepLog(directory: stateDirectory).lastStep(serialNumber: source.serialNumber) else { return }
+        while currentStep() - lookingBack <= last {
             let left = 30 - Int(Int64(clock().timeIntervalSince1970) % 30)
-            messages.terminal?.write("\rThe last MFA code was just used; the next one comes in \(left)s… ")
+            messages.terminal?.write("\rThe last MFA code was just used; waiting \(left)s for the next one… ")
             try await Task.sleep(for: .milliseconds(min(1000, left * 1000)))
         }
         messages.terminal?.write("\r\u{1B}[K")
@@ -165,5 +181,28 @@ enum ExternalCode {
             throw ConfigurationError("mfa_process did not print a 6-digit code")
         }
         return code
+    }
+}
+
+/// The last 30-second step whose code this client spent, per MFA device (a small 0600 file each).
+public struct MFAStepLog: Sendable {
+    let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    public func lastStep(serialNumber: String) -> Int64? {
+        (try? String(contentsOfFile: path(serialNumber), encoding: .utf8)).flatMap { Int64($0) }
+    }
+
+    public func record(_ step: Int64, serialNumber: String) throws {
+        guard step > lastStep(serialNumber: serialNumber) ?? .min else { return }
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try AtomicFile.write(Array(String(step).utf8), to: path(serialNumber), mode: 0o600)
+    }
+
+    private func path(_ serialNumber: String) -> String {
+        let digest = SHA256.hash(data: Data(serialNumber.utf8)).map { String(format: "%02x", $0) }.joined()
+        return directory + "/\(digest).step"
     }
 }

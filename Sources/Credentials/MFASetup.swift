@@ -42,12 +42,14 @@ public struct MFASetup: Sendable {
     let messages: UserMessages
     let vault: VaultAccess
     let ykman: YkmanOATH
+    let steps: MFAStepLog
     let clock: @Sendable () -> Date
 
     public init(
         files: AWSFiles, client: AWSClient, messages: UserMessages, vault: VaultAccess, ykman: YkmanOATH,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        steps: MFAStepLog, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.steps = steps
         self.files = files
         self.client = client
         self.messages = messages
@@ -84,6 +86,10 @@ public struct MFASetup: Sendable {
             } else {
                 throw YubiKeyError(.severalDevices(serials))
             }
+        }
+        if options.vault {
+            // Check (or choose) the passphrase before anything exists on the AWS side.
+            if vault.file.exists { _ = try vault.read() } else { _ = try vault.passphrase() }
         }
         let deviceName = options.deviceName ?? userName
 
@@ -129,6 +135,7 @@ public struct MFASetup: Sendable {
                 userName: userName, serialNumber: device.serialNumber, code1: totp.code(step: step - 2),
                 code2: totp.code(step: step - 1))
             messages.say("Enabled it for \(userName) with two consecutive codes.")
+            try? steps.record(step - 1, serialNumber: device.serialNumber)
             undo.insert(("deactivated the device", {
                 try await client.deactivateMFADevice(userName: userName, serialNumber: device.serialNumber)
             }), at: 1)
@@ -146,22 +153,31 @@ public struct MFASetup: Sendable {
                 serialNumber: device.serialNumber, base32Seed: device.base32Seed,
                 yubikeyLabel: options.yubikey ? localName : nil, vaultAccount: options.vault ? localName : nil)
         } catch {
-            var undone: [String] = []
-            var leftovers: [String] = []
-            // Undo in reverse order; the device's deactivation (if enabled) comes before its deletion.
+            // Undo in a task of its own: when setup was interrupted (Ctrl-C cancels it), the undo must still run.
+            let failure = Task.isCancelled ? MFASetupError("interrupted") : error
             let ordered = Array(undo.dropFirst().reversed()) + [undo[0]]
-            for step in ordered {
-                do {
-                    try await step.action()
-                    undone.append(step.what)
-                } catch {
-                    leftovers.append("could not undo (\(step.what)): \(error)")
-                }
-            }
+            let report = await Task { await Self.undo(ordered) }.value
             throw MFASetupError(
-                "setup failed: \(error)\nUndone: \(undone.joined(separator: "; "))."
-                    + (leftovers.isEmpty ? "" : "\n" + leftovers.joined(separator: "\n")))
+                "setup failed: \(failure); undone: \(report.undone.joined(separator: ", "))"
+                    + (report.leftovers.isEmpty ? "" : "; " + report.leftovers.joined(separator: "; ")))
         }
+    }
+
+    /// Runs the undo steps in order, collecting what worked and what did not.
+    private static func undo(_ steps: [(what: String, action: @Sendable () async throws -> Void)]) async
+        -> (undone: [String], leftovers: [String])
+    {
+        var undone: [String] = []
+        var leftovers: [String] = []
+        for step in steps {
+            do {
+                try await step.action()
+                undone.append(step.what)
+            } catch {
+                leftovers.append("could not undo (\(step.what)): \(error)")
+            }
+        }
+        return (undone, leftovers)
     }
 
     /// Shows the QR code for a backup phone app (terminal and/or owner-only PNG) and waits for the user's go-ahead.

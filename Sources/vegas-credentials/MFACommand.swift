@@ -1,4 +1,5 @@
 import AWSClient
+import AWSProtocol
 import ArgumentParser
 import Credentials
 import Foundation
@@ -51,8 +52,10 @@ struct MFACommand: AsyncParsableCommand {
                 options.qrPNGPath = qrPng
                 let setup = MFASetup(
                     files: files, client: try files.client(profile: profileOption.profile), messages: context.messages,
-                    vault: context.vault, ykman: YkmanOATH(environment: context.environment))
-                let result = try await setup.run(options)
+                    vault: context.vault, ykman: YkmanOATH(environment: context.environment),
+                    steps: MFAStepLog(directory: context.cache.directory))
+                let finalOptions = options
+                let result = try await Interruptible.run { try await setup.run(finalOptions) }
                 if showSecret { print(result.base32Seed) }
                 context.messages.say("MFA device \(result.serialNumber) is ready.")
             }
@@ -91,14 +94,20 @@ struct MFACommand: AsyncParsableCommand {
                 let context = Context()
                 let files = try context.awsFiles()
                 let profile = profileOption.profile
-                guard let serial = files.profiles.setting("mfa_serial", profile: profile) else {
+                let client = try files.client(profile: profile)
+                let (configuration, _) = try AssumeConfiguration.resolve(
+                    profile: profile, files: files, environment: context.environment)
+                guard let source = configuration.mfa else {
                     throw ValidationError("profile \(profile) has no mfa_serial in \(files.configPath)")
                 }
-                let client = try files.client(profile: profile)
                 guard let userName = try await client.getUser().userName else {
                     throw ValidationError("the root user's devices are resynchronised in the console")
                 }
-                let (code1, code2) = try await ConsecutiveCodes.read(profile: profile, files: files, context: context)
+                let codes = MFACodes(
+                    source: source, messages: context.messages, vault: context.vault, environment: context.environment,
+                    stateDirectory: context.cache.directory)
+                let (code1, code2) = try await codes.consecutivePair()
+                let serial = source.serialNumber
                 try await client.resyncMFADevice(userName: userName, serialNumber: serial, code1: code1, code2: code2)
                 context.messages.say("Resynchronised \(serial).")
             }
@@ -118,7 +127,11 @@ struct MFACommand: AsyncParsableCommand {
                 let files = try context.awsFiles()
                 let profile = profileOption.profile
                 let client = try files.client(profile: profile)
-                try await client.deactivateMFADevice(userName: nil, serialNumber: serialNumber)
+                do {
+                    try await client.deactivateMFADevice(userName: nil, serialNumber: serialNumber)
+                } catch let error as AWSError where error.code == "NoSuchEntity" {
+                    // Not assigned to this user (e.g. a set-up that never finished): deleting it is still right.
+                }
                 try await client.deleteVirtualMFADevice(serialNumber: serialNumber)
                 context.messages.say("Deactivated and deleted \(serialNumber).")
                 for name in files.profiles.profileNames
@@ -163,29 +176,16 @@ enum MFAHolders {
     }
 }
 
-/// Two consecutive codes from the profile's authenticator: computed from the vault, or two YubiKey touches a step apart.
-enum ConsecutiveCodes {
-    static func read(profile: String, files: AWSFiles, context: Context) async throws -> (String, String) {
-        if let account = files.profiles.setting("vegas_vault_account", profile: profile) {
-            guard let entry = try context.vault.read().account(named: account) else {
-                throw VaultError(.noSuchAccount(account))
-            }
-            let totp = try entry.uri.totp()
-            let step = totp.step(at: Int64(Date().timeIntervalSince1970))
-            return (totp.code(step: step - 1), totp.code(step: step))
-        }
-        if let label = files.profiles.setting("vegas_yubikey_label", profile: profile) {
-            let key = YkmanOATH(
-                serial: files.profiles.setting("vegas_yubikey_serial", profile: profile), environment: context.environment)
-            let messages = context.messages
-            let first = try await key.code(label: label) { messages.say("Touch your YubiKey…") }
-            let wait = 30 - Int(Date().timeIntervalSince1970) % 30
-            messages.say("Waiting \(wait)s for the next code…")
-            try await Task.sleep(for: .seconds(wait))
-            let second = try await key.code(label: label) { messages.say("Touch your YubiKey again…") }
-            return (first, second)
-        }
-        throw ValidationError(
-            "profile \(profile) names no local authenticator (vegas_vault_account or vegas_yubikey_label)")
+/// Runs an operation that Ctrl-C cancels (so it can undo its work) instead of killing the process.
+enum Interruptible {
+    static func run<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        signal(SIGINT, SIG_IGN)
+        defer { signal(SIGINT, SIG_DFL) }
+        let task = Task { try await operation() }
+        let source = DispatchSource.makeSignalSource(signal: SIGINT)
+        source.setEventHandler { task.cancel() }
+        source.resume()
+        defer { source.cancel() }
+        return try await task.value
     }
 }

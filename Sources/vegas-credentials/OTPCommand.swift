@@ -43,7 +43,7 @@ struct OTPCommand: AsyncParsableCommand {
                     parsed = try OTPAuthURI(parsing: input)
                 } else {
                     parsed = OTPAuthURI(
-                        kind: .totp(period: period), issuer: issuer, accountName: name, secret: try Base32.decode(input),
+                        kind: .totp(period: period), issuer: issuer, accountName: name, secret: try Self.decodeSecret(input),
                         algorithm: OTPAlgorithm(rawValue: algorithm.uppercased()) ?? .sha1, digits: digits)
                     _ = try parsed.totp()
                 }
@@ -51,6 +51,14 @@ struct OTPCommand: AsyncParsableCommand {
                     try contents.add(VaultAccount(name: name, uri: parsed, createDate: Date()))
                 }
                 context.messages.say("Added \(name).")
+            }
+        }
+
+        private static func decodeSecret(_ text: String) throws -> [UInt8] {
+            do {
+                return try Base32.decode(text)
+            } catch {
+                throw ValidationError("the secret is not valid base32: \(error)")
             }
         }
 

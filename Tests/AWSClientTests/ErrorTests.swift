@@ -146,11 +146,11 @@ struct ErrorTests {
                 return HTTPAnswer(status: 200, body: [])
             }
         ])
-        let started = ContinuousClock.now
+        // The reason tells it apart from a slow answer (which would end in a malformed-response error): no timing
+        // assertion, which would flake on a busy machine.
         let error = await #expect(throws: AWSClientError.self) {
             try await script.client(timeout: .milliseconds(200)).getCallerIdentity()
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(error?.reason == .timeout(.milliseconds(200)))
         #expect(
             error?.description
