@@ -39,6 +39,7 @@ struct ProfileArgument: ParsableArguments {
 /// `assume`: the `credential_process` entry point.
 struct Assume: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "assume",
         abstract: "Print temporary credentials as credential_process JSON (for `credential_process = vegas-credentials assume --profile=P`).")
 
     @OptionGroup var profileArgument: ProfileArgument
@@ -53,7 +54,7 @@ struct Assume: AsyncParsableCommand {
 
 /// `exec`: runs a command with the credentials in its environment, as aws-vault does.
 struct Exec: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run a command with the profile's credentials in its environment.")
+    static let configuration = CommandConfiguration(commandName: "exec", abstract: "Run a command with the profile's credentials in its environment.")
 
     @OptionGroup var profileArgument: ProfileArgument
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments (after --).") var command: [String]
@@ -91,7 +92,7 @@ struct Exec: AsyncParsableCommand {
 struct Export: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument { case json, env }
 
-    static let configuration = CommandConfiguration(abstract: "Print the profile's credentials as JSON or shell variables.")
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Print the profile's credentials as JSON or shell variables.")
 
     @OptionGroup var profileArgument: ProfileArgument
     @Option(help: "json or env.") var format = Format.json
@@ -111,10 +112,11 @@ struct Export: AsyncParsableCommand {
 /// `cache list` / `cache clean`.
 struct Cache: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "cache",
         abstract: "Inspect or empty the credential cache.", subcommands: [List.self, Clean.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "What is cached and until when (no secrets).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "What is cached and until when (no secrets).")
 
         func run() async throws {
             try await reportingErrors {
@@ -129,7 +131,7 @@ struct Cache: AsyncParsableCommand {
     }
 
     struct Clean: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove every cached credential and the cache key.")
+        static let configuration = CommandConfiguration(commandName: "clean", abstract: "Remove every cached credential and the cache key.")
 
         func run() async throws {
             try await reportingErrors {
@@ -144,10 +146,11 @@ struct Cache: AsyncParsableCommand {
 /// `config list` / `config show-profile`.
 struct Config: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "config",
         abstract: "Show the profiles vegas-credentials uses.", subcommands: [List.self, ShowProfile.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Profiles with a role or an MFA device.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Profiles with a role or an MFA device.")
 
         func run() async throws {
             try await reportingErrors {
@@ -164,7 +167,7 @@ struct Config: AsyncParsableCommand {
     }
 
     struct ShowProfile: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The profile as resolved (no secrets).")
+        static let configuration = CommandConfiguration(commandName: "show-profile", abstract: "The profile as resolved (no secrets).")
 
         @OptionGroup var profileArgument: ProfileArgument
 
@@ -197,7 +200,7 @@ struct Config: AsyncParsableCommand {
 }
 
 struct Version: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the version.")
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the version.")
 
     func run() async throws { print(VegasCredentials.configuration.version) }
 }

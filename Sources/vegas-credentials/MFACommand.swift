@@ -21,6 +21,7 @@ struct MFACommand: AsyncParsableCommand {
 
     struct Setup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+        commandName: "setup",
             abstract: "Create a virtual MFA device, load it into your authenticators, enable it, record it in the config.")
 
         @OptionGroup var profileOption: ProfileOption
@@ -64,6 +65,7 @@ struct MFACommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+        commandName: "list",
             abstract: "List the user's MFA devices and which local authenticator holds each.")
 
         @OptionGroup var profileOption: ProfileOption
@@ -85,6 +87,7 @@ struct MFACommand: AsyncParsableCommand {
 
     struct Resync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+        commandName: "resync",
             abstract: "Resynchronise the profile's device (mfa_serial) with two consecutive codes from its authenticator.")
 
         @OptionGroup var profileOption: ProfileOption
@@ -116,6 +119,7 @@ struct MFACommand: AsyncParsableCommand {
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+        commandName: "remove",
             abstract: "Deactivate and delete a virtual MFA device, and remove its local copies and config entries.")
 
         @OptionGroup var profileOption: ProfileOption

@@ -16,6 +16,7 @@ struct OTPCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+        commandName: "add",
             abstract: "Add an account from --secret, --uri, or a secret or otpauth URI on standard input.")
 
         @Argument(help: "Name of the account in the vault.") var name: String
@@ -76,7 +77,7 @@ struct OTPCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the accounts (no secrets).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the accounts (no secrets).")
 
         func run() async throws {
             try await reportingErrors {
@@ -95,7 +96,7 @@ struct OTPCommand: AsyncParsableCommand {
     }
 
     struct Code: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print an account's current code.")
+        static let configuration = CommandConfiguration(commandName: "code", abstract: "Print an account's current code.")
 
         @Argument(help: "Account name.") var name: String
         @Flag(help: "Keep showing codes with a countdown of the seconds left (Ctrl-C to stop).") var watch = false
@@ -128,7 +129,7 @@ struct OTPCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove an account.")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove an account.")
 
         @Argument(help: "Account name.") var name: String
 
@@ -167,6 +168,7 @@ struct OTPCommand: AsyncParsableCommand {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+        commandName: "export",
             abstract: "Print every account as an otpauth URI (one per line). The output holds the secrets.")
 
         func run() async throws {
@@ -178,6 +180,7 @@ struct OTPCommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+        commandName: "import",
             abstract: "Add accounts from otpauth URIs, one per line (blank lines and # comments skipped).")
 
         @Argument(help: "File to read; standard input when absent or '-'.") var file: String?
