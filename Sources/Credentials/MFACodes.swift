@@ -115,7 +115,7 @@ public struct MFACodes: Sendable {
         return try await withThrowingTaskGroup(of: String?.self) { group in
             group.addTask {
                 try await key.code(label: label) {
-                    messages.say("Touch your YubiKey (or type the code)…")
+                    messages.say("\nTouch your YubiKey (or type the code)…")
                     Notification.send("Touch your YubiKey for AWS MFA")
                 }
             }

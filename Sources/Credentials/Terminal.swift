@@ -32,7 +32,6 @@ public final class Terminal: Sendable {
 
     /// Shows `prompt` and reads one line; with `echo: false` the typed characters are not shown.
     public func readLine(prompt: String, echo: Bool = true) throws(TerminalError) -> String {
-        write(prompt)
         var saved = termios()
         let canToggle = !echo && tcgetattr(fd, &saved) == 0
         if canToggle {
@@ -40,6 +39,8 @@ public final class Terminal: Sendable {
             quiet.c_lflag &= ~tcflag_t(ECHO)
             tcsetattr(fd, TCSAFLUSH, &quiet)
         }
+        // The prompt comes once echo is off, so nothing typed after it is ever shown.
+        write(prompt)
         defer {
             if canToggle {
                 tcsetattr(fd, TCSAFLUSH, &saved)
