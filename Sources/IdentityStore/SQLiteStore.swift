@@ -153,15 +153,24 @@ private struct TagRow: Codable, FetchableRecord, PersistableRecord {
 private struct SQLiteTransaction: StoreTransaction {
     let db: Database
 
-    func account() throws -> AccountRecord? { try AccountRecord.fetchOne(db) }
+    func account() throws -> AccountRecord? {
+        try AccountRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM account LIMIT 1"))
+    }
     func save(_ account: AccountRecord) throws { try account.upsert(db) }
 
-    func user(nameKey: String) throws -> UserRecord? { try UserRecord.fetchOne(db, key: nameKey) }
+    // The per-request look-ups use cached statements: generating and authorising SQL each time costs more than
+    // running it.
+    func user(nameKey: String) throws -> UserRecord? {
+        try UserRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE nameKey = ?"), arguments: [nameKey])
+    }
     func users() throws -> [UserRecord] { try UserRecord.fetchAll(db) }
     func insert(_ user: UserRecord) throws { try user.insert(db) }
     func deleteUser(nameKey: String) throws { _ = try UserRecord.deleteOne(db, key: nameKey) }
 
-    func accessKey(id: String) throws -> AccessKeyRecord? { try AccessKeyRecord.fetchOne(db, key: id) }
+    func accessKey(id: String) throws -> AccessKeyRecord? {
+        try AccessKeyRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM accessKey WHERE accessKeyId = ?"), arguments: [id])
+    }
     func accessKeys(userName: String?) throws -> [AccessKeyRecord] {
         try AccessKeyRecord.filter(Column("userName") == userName).fetchAll(db)
     }
@@ -172,9 +181,14 @@ private struct SQLiteTransaction: StoreTransaction {
     func save(_ profile: LoginProfileRecord) throws { try profile.upsert(db) }
     func deleteLoginProfile(userKey: String) throws { _ = try LoginProfileRecord.deleteOne(db, key: userKey) }
 
-    func mfaDevice(serialNumber: String) throws -> MFADeviceRecord? { try MFADeviceRecord.fetchOne(db, key: serialNumber) }
+    func mfaDevice(serialNumber: String) throws -> MFADeviceRecord? {
+        try MFADeviceRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM mfaDevice WHERE serialNumber = ?"), arguments: [serialNumber])
+    }
     func mfaDevices(userKey: String) throws -> [MFADeviceRecord] {
-        try MFADeviceRecord.filter(Column("userKey") == userKey).order(Column("enableDate"), Column("serialNumber")).fetchAll(db)
+        try MFADeviceRecord.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM mfaDevice WHERE userKey = ? ORDER BY enableDate, serialNumber"),
+            arguments: [userKey])
     }
     func virtualMFADevices() throws -> [MFADeviceRecord] {
         try MFADeviceRecord.filter(Column("kind") == MFADeviceKind.virtual.rawValue).order(Column("serialNumber")).fetchAll(db)
@@ -195,7 +209,10 @@ private struct SQLiteTransaction: StoreTransaction {
     func save(_ role: RoleRecord) throws { try role.upsert(db) }
     func deleteRole(nameKey: String) throws { _ = try RoleRecord.deleteOne(db, key: nameKey) }
 
-    func session(accessKeyId: String) throws -> SessionRecord? { try SessionRecord.fetchOne(db, key: accessKeyId) }
+    func session(accessKeyId: String) throws -> SessionRecord? {
+        try SessionRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM session WHERE accessKeyId = ?"), arguments: [accessKeyId])
+    }
     func insert(_ session: SessionRecord) throws { try session.insert(db) }
     func deleteSessions(expiredBefore date: Date) throws -> Int {
         try SessionRecord.filter(Column("expiration") < date).deleteAll(db)
