@@ -156,7 +156,7 @@ private struct SQLiteTransaction: StoreTransaction {
     func account() throws -> AccountRecord? {
         try AccountRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM account LIMIT 1"))
     }
-    func save(_ account: AccountRecord) throws { try account.upsert(db) }
+    func save(_ account: AccountRecord) throws { try account.save(db) }
 
     // The per-request look-ups use cached statements: generating and authorising SQL each time costs more than
     // running it.
@@ -174,11 +174,11 @@ private struct SQLiteTransaction: StoreTransaction {
     func accessKeys(userName: String?) throws -> [AccessKeyRecord] {
         try AccessKeyRecord.filter(Column("userName") == userName).fetchAll(db)
     }
-    func save(_ key: AccessKeyRecord) throws { try key.upsert(db) }
+    func save(_ key: AccessKeyRecord) throws { try key.save(db) }
     func deleteAccessKey(id: String) throws { _ = try AccessKeyRecord.deleteOne(db, key: id) }
 
     func loginProfile(userKey: String) throws -> LoginProfileRecord? { try LoginProfileRecord.fetchOne(db, key: userKey) }
-    func save(_ profile: LoginProfileRecord) throws { try profile.upsert(db) }
+    func save(_ profile: LoginProfileRecord) throws { try profile.save(db) }
     func deleteLoginProfile(userKey: String) throws { _ = try LoginProfileRecord.deleteOne(db, key: userKey) }
 
     func mfaDevice(serialNumber: String) throws -> MFADeviceRecord? {
@@ -193,7 +193,7 @@ private struct SQLiteTransaction: StoreTransaction {
     func virtualMFADevices() throws -> [MFADeviceRecord] {
         try MFADeviceRecord.filter(Column("kind") == MFADeviceKind.virtual.rawValue).order(Column("serialNumber")).fetchAll(db)
     }
-    func save(_ device: MFADeviceRecord) throws { try device.upsert(db) }
+    func save(_ device: MFADeviceRecord) throws { try device.save(db) }
     func deleteMFADevice(serialNumber: String) throws { _ = try MFADeviceRecord.deleteOne(db, key: serialNumber) }
     func tags(serialNumber: String) throws -> [TagRecord] {
         try TagRow.filter(Column("serialNumber") == serialNumber).order(Column("key")).fetchAll(db)
@@ -206,7 +206,7 @@ private struct SQLiteTransaction: StoreTransaction {
 
     func role(nameKey: String) throws -> RoleRecord? { try RoleRecord.fetchOne(db, key: nameKey) }
     func roles() throws -> [RoleRecord] { try RoleRecord.fetchAll(db) }
-    func save(_ role: RoleRecord) throws { try role.upsert(db) }
+    func save(_ role: RoleRecord) throws { try role.save(db) }
     func deleteRole(nameKey: String) throws { _ = try RoleRecord.deleteOne(db, key: nameKey) }
 
     func session(accessKeyId: String) throws -> SessionRecord? {

@@ -121,10 +121,13 @@ struct Cache: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let now = Date()
-                for (_, entry) in Context().cache.entries(now: now) {
+                let entries = Context().cache.entries(now: now).map(\.entry).sorted { $0.label < $1.label }
+                let width = entries.map(\.label.count).max() ?? 0
+                for entry in entries {
                     let left = Int(entry.expiration.timeIntervalSince(now))
                     let state = left > 0 ? "valid for \(left / 60) min" : "expired"
-                    print("\(entry.label)\tuntil \(AWSTimestamp.format(entry.expiration))\t\(state)")
+                    let label = entry.label.padding(toLength: width, withPad: " ", startingAt: 0)
+                    print("\(label)  until \(AWSTimestamp.format(entry.expiration))  \(state)")
                 }
             }
         }

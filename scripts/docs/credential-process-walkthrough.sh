@@ -72,7 +72,7 @@ printf '{"devices": [{"serial": %s, "name": "YubiKey 5 NFC", "version": "5.7.1"}
   > "$ykman_state"
 tm -u new-session -d -s demo -x 100 -y 45 env -i HOME="$work" USER=alice TERM=xterm-256color LANG=C.UTF-8 \
   PATH="$repo/tests/support:$work/bin:$(dirname "$python"):/usr/local/bin:/usr/bin:/bin" \
-  AWS_EC2_METADATA_DISABLED=true AWS_PAGER= YKMAN_STANDIN_STATE="$ykman_state" YKMAN_STANDIN_TOUCH=3 \
+  YKMAN_STANDIN_STATE="$ykman_state" YKMAN_STANDIN_TOUCH=3 \
   PS1='$ ' HISTFILE= bash --norc --noprofile
 # The visible screen, wrapped lines joined, trailing blanks dropped.
 screen() { tm capture-pane -p -J -t demo | sed -E 's/[[:space:]]+$//' | sed -e ':a' -e '/^\n*$/{$d;N;ba' -e '}'; }
@@ -250,13 +250,13 @@ wait_prompt
 snap
 cat <<'MD'
 
-The AWS CLI reads only `region` and `credential_process` here: for credentials it runs
+In the two new profiles the AWS CLI reads only `region` and `credential_process`: for credentials it runs
 `vegas-credentials assume --profile=admin` and reads the JSON it prints (`vegas-credentials` is on the `PATH`;
 otherwise give its full path). The `vegas_` keys are for `vegas-credentials`: the role to assume, and the profile
-whose long-term keys and MFA device to use. They are not `role_arn` and `source_profile` on purpose: with those, the
-AWS CLI would assume the role itself and ask for a typed code for each role. The profile can also set
-`duration_seconds` (the role's credentials, default 1 hour), `role_session_name` (default: your login name, here
-`alice`) and `external_id`; the source profile `vegas_session_duration` (the MFA session, default 12 hours).
+whose long-term keys and MFA device to use. They are not `role_arn` and `source_profile` on purpose: with those (and
+an `mfa_serial`), the AWS CLI would assume the role itself, asking for a typed code for each role. A role profile can
+also set `duration_seconds` (the role's credentials, default 1 hour), `role_session_name` (default: your login name,
+here `alice`) and `external_id`, and the source profile `vegas_session_duration` (the MFA session, default 12 hours).
 
 MD
 
@@ -272,8 +272,9 @@ start "aws sts get-caller-identity --profile admin"
 wait_for 'Touch your YubiKey'
 cat <<'MD'
 Nothing is cached yet, so `vegas-credentials` needs an MFA code. It asks the YubiKey, which blinks until touched, and
-at the same time offers to take a typed code. Both prompts go to the terminal (`/dev/tty`): the AWS CLI keeps a
-`credential_process`'s own output for itself. Where `notify-send` exists, a desktop notification says the same.
+at the same time offers to take a typed code. Both prompts go to the terminal (`/dev/tty`), since the AWS CLI
+captures a `credential_process`'s output and error streams. Where `notify-send` exists, a desktop notification says
+the same.
 
 MD
 snap
@@ -363,22 +364,23 @@ cat <<'MD'
 
 ## 6. Other programs: `exec`
 
-Programs that do not read `~/.aws/config` get the same credentials in their environment, as the standard
-`AWS_*` variables; here the AWS CLI without a profile, and `env` (secrets masked):
+Programs that do not read `~/.aws/config` get the same credentials (here from the cache: no touch) in their
+environment, as the standard `AWS_*` variables; below, the AWS CLI without a profile, and `env` (secrets masked):
 
 MD
 start "vegas-credentials exec --profile admin -- aws sts get-caller-identity"
 wait_prompt 20
 assert_role admin
-command_line "vegas-credentials exec --profile admin -- sh -c 'env | grep ^AWS_ | sort'"
+command_line "vegas-credentials exec --profile admin -- env | grep ^AWS_ | sort"
 wait_prompt 20
 screen | grep -q '^AWS_SESSION_TOKEN=' || { screen >&2; fail "exec did not set AWS_SESSION_TOKEN"; }
 snap
 [[ "$(yubikey_asked)" == $((asked_before + 1)) ]] || fail "exec asked the YubiKey again"
 cat <<'MD'
 
-`AWS_VEGAS` names the profile, so that a shell prompt can show it. `vegas-credentials export --profile admin` prints
-the same as JSON, or with `--format env` as `export` lines.
+`exec` added the credentials, their expiry, the region and `AWS_VEGAS` (the profile's name, for a shell prompt to
+show); the other three come from this terminal. `vegas-credentials export --profile admin` prints the same as JSON,
+or with `--format env` as `export` lines.
 
 MD
 
@@ -423,7 +425,9 @@ MD
 snap
 ykman_pid="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["invocations"][-1]["pid"])' \
   "$ykman_state")"
-if kill -0 "$ykman_pid" 2>/dev/null; then fail "the YubiKey's ykman (pid $ykman_pid) still runs after the typed code won"; fi
+if kill -0 "$ykman_pid" 2>/dev/null; then
+  fail "ykman (pid $ykman_pid) still waits for a touch after the typed code won"
+fi
 [[ "$(yubikey_asked)" == $((asked_before + 1)) ]] || fail "the typed call did not ask the YubiKey exactly once"
 
 cat <<'MD'
@@ -455,6 +459,6 @@ snap
 
 cat <<'MD'
 
-Secrets in the screens above (access key IDs, account and user IDs) come from a throw-away server; never publish real
-ones.
+The access key IDs above come from a throw-away server, and secret keys and session tokens were masked all the same;
+never publish real ones.
 MD

@@ -398,8 +398,8 @@ snap
 cat <<'MD'
 
 A code is good once: running the same command again within the same 30 seconds is refused (`AccessDenied`), so wait
-for the next code. Doing this for every command is what `credential_process` (next guide, not written yet) will take
-over: one code per MFA session, cached.
+for the next code. Doing this for every command is what `credential_process` takes over, in
+[the next guide](credential-process-walkthrough.md): one code per MFA session, cached.
 
 Secrets in the screens above (QR codes, the demo TOTP secrets, access key IDs) come from a throw-away server; never
 publish real ones.
