@@ -675,9 +675,10 @@ def test_cache_list_shows_no_secrets_and_cache_clean_empties_it(world):
     listed = world.client("cache", "list", env=cache_env).ok()
     lines = sorted(listed.stdout.splitlines())
     assert len(lines) == 2, listed.describe()
-    assert any(line.startswith(f"MFA session of profile {source.profile}\tuntil ") for line in lines), lines
-    assert any(line.startswith(f"role {role_arn} for profile {profile}\tuntil ") for line in lines), lines
-    assert all(re.search(r"\tvalid for \d+ min$", line) for line in lines), lines
+    # Columns are aligned with spaces: label, "until <time>", "valid for N min".
+    assert any(re.match(rf"MFA session of profile {re.escape(source.profile)} +until ", line) for line in lines), lines
+    assert any(re.match(rf"role {re.escape(role_arn)} for profile {re.escape(profile)} +until ", line) for line in lines), lines
+    assert all(re.search(r" {2}valid for \d+ min$", line) for line in lines), lines
     for secret in (role["SecretAccessKey"], role["SessionToken"], session["SecretAccessKey"], session["SessionToken"],
                    source.user.keys.secret_access_key):
         assert secret not in listed.stdout and secret not in listed.stderr, "cache list shows a secret"
