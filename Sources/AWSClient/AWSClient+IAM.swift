@@ -63,7 +63,9 @@ extension AWSClient {
         try await call(.iam, "GetUser", []) { (result) throws(ResultShapeError) in try IAMUser(result: result) }
     }
 
-    private static func twoCodes(_ userName: String, _ serialNumber: String, _ code1: String, _ code2: String)
+    private static func twoCodes(
+        _ userName: String, _ serialNumber: String, _ code1: String, _ code2: String
+    )
         -> [(String, String)]
     {
         [

@@ -9,7 +9,9 @@ extension AWSClient {
 
     /// A session for long-term credentials, MFA-authenticated when `serialNumber` and `tokenCode` are given
     /// (GetSessionToken).
-    public func getSessionToken(durationSeconds: Int?, serialNumber: String?, tokenCode: String?) async throws
+    public func getSessionToken(
+        durationSeconds: Int?, serialNumber: String?, tokenCode: String?
+    ) async throws
         -> TemporaryCredentials
     {
         var parameters: [(String, String)] = []

@@ -39,7 +39,9 @@ public struct AWSClient: Sendable {
     /// POSTs `Action`, `Version` and `parameters` (form-encoded, in order) to the service's endpoint and returns the
     /// `<Action>Result` element, or the `<Action>Response` element for actions without output.
     /// Throws `AWSError` (AWS's code, message and HTTP status) or `AWSClientError`.
-    public func call(_ service: AWSService, _ action: String, _ parameters: [(String, String)]) async throws
+    public func call(
+        _ service: AWSService, _ action: String, _ parameters: [(String, String)]
+    ) async throws
         -> XMLElement
     {
         func failure(_ reason: AWSClientError.Reason) -> AWSClientError { error(reason, service, action) }

@@ -137,7 +137,9 @@ public struct AWSProfiles: Sendable {
             message: "no aws_access_key_id and aws_secret_access_key")
     }
 
-    private static func keys(in document: INIDocument, section: String, profile: String) throws(AWSConfigError)
+    private static func keys(
+        in document: INIDocument, section: String, profile: String
+    ) throws(AWSConfigError)
         -> AWSCredentials
     {
         func error(_ key: String, _ message: String) -> AWSConfigError {

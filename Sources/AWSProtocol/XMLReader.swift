@@ -1,15 +1,15 @@
 /// Why and where `XMLReader` rejected its input.
 public struct XMLReadError: Error, Sendable, Equatable, CustomStringConvertible {
-  /// Byte offset of the problem in the input.
-  public var offset: Int
-  public var reason: String
+    /// Byte offset of the problem in the input.
+    public var offset: Int
+    public var reason: String
 
-  public init(offset: Int, reason: String) {
-    self.offset = offset
-    self.reason = reason
-  }
+    public init(offset: Int, reason: String) {
+        self.offset = offset
+        self.reason = reason
+    }
 
-  public var description: String { "Invalid XML at byte \(offset): \(reason)" }
+    public var description: String { "Invalid XML at byte \(offset): \(reason)" }
 }
 
 /// A small, strict XML reader for Query-protocol responses (client side).
@@ -20,15 +20,17 @@ public struct XMLReadError: Error, Sendable, Equatable, CustomStringConvertible 
 /// nesting deeper than `maxDepth` and inputs over `maxBytes`. Whitespace-only text between child elements is
 /// dropped (AWS pretty-prints); leaf text is kept exactly.
 public enum XMLReader {
-  public static let maxDepth = 64
+    public static let maxDepth = 64
 
-  public static func parse(_ bytes: some Collection<UInt8>, maxBytes: Int = 1 << 20) throws(XMLReadError) -> XMLElement
-  {
-    let size = bytes.count
-    guard size <= maxBytes else {
-      throw XMLReadError(offset: 0, reason: "the document is \(size) bytes long, more than the limit of \(maxBytes)")
+    public static func parse(
+        _ bytes: some Collection<UInt8>, maxBytes: Int = 1 << 20
+    ) throws(XMLReadError) -> XMLElement {
+        let size = bytes.count
+        guard size <= maxBytes else {
+            throw XMLReadError(
+                offset: 0, reason: "the document is \(size) bytes long, more than the limit of \(maxBytes)")
+        }
+        var parser = XMLDocumentParser(bytes: Array(bytes))
+        return try parser.parseDocument()
     }
-    var parser = XMLDocumentParser(bytes: Array(bytes))
-    return try parser.parseDocument()
-  }
 }

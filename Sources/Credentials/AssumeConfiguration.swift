@@ -39,7 +39,9 @@ public struct AssumeConfiguration: Sendable, Equatable, Codable {
 
     /// Resolves `profile` from the AWS files: a target profile (`vegas_role_arn`, `vegas_source_profile`) or a source
     /// profile used directly (an MFA session for the CLI).
-    public static func resolve(profile: String, files: AWSFiles, environment: [String: String]) throws
+    public static func resolve(
+        profile: String, files: AWSFiles, environment: [String: String]
+    ) throws
         -> (AssumeConfiguration, AWSCredentials)
     {
         let profiles = files.profiles
@@ -54,7 +56,8 @@ public struct AssumeConfiguration: Sendable, Equatable, Codable {
             guard let text = setting(key, name) else { return value }
             guard let number = Int(text), range.contains(number) else {
                 throw ConfigurationError(
-                    "\(files.configPath): profile \(name): \(key) must be a whole number in \(range.lowerBound)…\(range.upperBound), got '\(text)'")
+                    "\(files.configPath): profile \(name): \(key) must be a whole number in \(range.lowerBound)…\(range.upperBound), got '\(text)'"
+                )
             }
             return number
         }
@@ -62,10 +65,12 @@ public struct AssumeConfiguration: Sendable, Equatable, Codable {
         let source = roleARN == nil ? profile : (setting("vegas_source_profile", profile) ?? profile)
         if let roleARN, !RoleARN.isValid(roleARN) {
             throw ConfigurationError(
-                "\(files.configPath): profile \(profile): vegas_role_arn '\(roleARN)' is not a role ARN (arn:<partition>:iam::<12 digits>:role/[path/]name)")
+                "\(files.configPath): profile \(profile): vegas_role_arn '\(roleARN)' is not a role ARN (arn:<partition>:iam::<12 digits>:role/[path/]name)"
+            )
         }
         guard source == profile || profiles.profileNames.contains(source) else {
-            throw ConfigurationError("\(files.configPath): profile \(profile): vegas_source_profile \(source) does not exist")
+            throw ConfigurationError(
+                "\(files.configPath): profile \(profile): vegas_source_profile \(source) does not exist")
         }
         let credentials = try profiles.credentials(profile: source)
         var mfa: MFASource?
@@ -84,7 +89,8 @@ public struct AssumeConfiguration: Sendable, Equatable, Codable {
         let mode = setting("vegas_mfa_mode", profile) ?? "session"
         guard mode == "session" || mode == "assume-role" else {
             throw ConfigurationError(
-                "\(files.configPath): profile \(profile): vegas_mfa_mode must be 'session' or 'assume-role', got '\(mode)'")
+                "\(files.configPath): profile \(profile): vegas_mfa_mode must be 'session' or 'assume-role', got '\(mode)'"
+            )
         }
         let region = profiles.region(profile: profile) ?? profiles.region(profile: source)
         let configuration = AssumeConfiguration(
@@ -92,20 +98,24 @@ public struct AssumeConfiguration: Sendable, Equatable, Codable {
             roleSessionName: RoleSessionName.make(setting("role_session_name", profile), environment: environment),
             externalId: setting("external_id", profile),
             durationSeconds: try integer("duration_seconds", profile, default: 3600, range: 900...43_200),
-            sessionDurationSeconds: try integer("vegas_session_duration", source, default: 43_200, range: 900...129_600),
+            sessionDurationSeconds: try integer(
+                "vegas_session_duration", source, default: 43_200, range: 900...129_600),
             assumeRoleWithMFA: mode == "assume-role", region: region,
             iamEndpoint: AWSEndpoint.resolve(
                 .iam, region: region, override: try profiles.endpointURL(service: "iam", profile: source)),
             stsEndpoint: AWSEndpoint.resolve(
-                .sts, region: region, override: try profiles.endpointURL(service: "sts", profile: profile)
+                .sts, region: region,
+                override: try profiles.endpointURL(service: "sts", profile: profile)
                     ?? profiles.endpointURL(service: "sts", profile: source)))
         return (configuration, credentials)
     }
 
     /// Cache key of the MFA session: the source's keys, device and endpoint.
     public var sessionCacheKey: String {
-        Self.digest(["session", sourceProfile, accessKeyId, mfa?.serialNumber ?? "", stsEndpoint.url,
-                     stsEndpoint.signingRegion, String(sessionDurationSeconds)])
+        Self.digest([
+            "session", sourceProfile, accessKeyId, mfa?.serialNumber ?? "", stsEndpoint.url,
+            stsEndpoint.signingRegion, String(sessionDurationSeconds),
+        ])
     }
 
     /// Cache key of the role credentials: everything in the resolved configuration.
@@ -157,7 +167,8 @@ enum ExternalID {
 enum RoleSessionName {
     static func make(_ configured: String?, environment: [String: String]) -> String {
         let raw = configured ?? environment["USER"] ?? environment["LOGNAME"] ?? "vegas-credentials"
-        var cleaned = String(raw.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "_+=,.@-".contains($0)) }.prefix(64))
+        var cleaned = String(
+            raw.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "_+=,.@-".contains($0)) }.prefix(64))
         if cleaned.count < 2 { cleaned = "vegas-credentials" }
         return cleaned
     }

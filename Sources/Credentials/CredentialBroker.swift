@@ -11,7 +11,9 @@ public struct CredentialBroker: Sendable {
     let refreshMargin: TimeInterval
     let clock: @Sendable () -> Date
 
-    public init(cache: CredentialCache, refreshMargin: TimeInterval = 600, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        cache: CredentialCache, refreshMargin: TimeInterval = 600, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.cache = cache
         self.refreshMargin = refreshMargin
         self.clock = clock
@@ -23,7 +25,8 @@ public struct CredentialBroker: Sendable {
         guard let roleARN = configuration.roleARN else {
             guard let codes else {
                 throw ConfigurationError(
-                    "profile \(configuration.profile) has neither vegas_role_arn nor mfa_serial: there is nothing to assume")
+                    "profile \(configuration.profile) has neither vegas_role_arn nor mfa_serial: there is nothing to assume"
+                )
             }
             return try await mfaSession(configuration, longTerm: longTerm, codes: codes)
         }
@@ -55,7 +58,9 @@ public struct CredentialBroker: Sendable {
     }
 
     /// The source profile's MFA session, cached under its own key (shared by every role of the source).
-    private func mfaSession(_ configuration: AssumeConfiguration, longTerm: AWSCredentials, codes: MFACodes) async throws
+    private func mfaSession(
+        _ configuration: AssumeConfiguration, longTerm: AWSCredentials, codes: MFACodes
+    ) async throws
         -> CachedCredentials
     {
         let key = configuration.sessionCacheKey
@@ -74,7 +79,8 @@ public struct CredentialBroker: Sendable {
     }
 
     private func client(_ credentials: AWSCredentials, _ configuration: AssumeConfiguration) -> AWSClient {
-        AWSClient(credentials: credentials, endpoints: [.iam: configuration.iamEndpoint, .sts: configuration.stsEndpoint])
+        AWSClient(
+            credentials: credentials, endpoints: [.iam: configuration.iamEndpoint, .sts: configuration.stsEndpoint])
     }
 }
 

@@ -3,9 +3,9 @@ import Crypto
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Temporary credentials as cached and as printed for `credential_process`.
@@ -64,7 +64,9 @@ public struct CredentialCache: Sendable {
         guard fd >= 0 else { throw CacheError("cannot open \(lockPath(key)): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw CacheError("cannot lock \(lockPath(key)): \(String(cString: strerror(errno)))") }
+            guard errno == EINTR else {
+                throw CacheError("cannot lock \(lockPath(key)): \(String(cString: strerror(errno)))")
+            }
         }
         return try await body()
     }

@@ -46,7 +46,9 @@ public struct MFACodes: Sendable {
         if let account = source.vaultAccount {
             // The pair ends at the current step, so its first code must be newer than the last one used.
             try await waitForUnusedStep(lookingBack: 1)
-            guard let entry = try vault.read().account(named: account) else { throw VaultError(.noSuchAccount(account)) }
+            guard let entry = try vault.read().account(named: account) else {
+                throw VaultError(.noSuchAccount(account))
+            }
             let totp = try entry.uri.totp()
             let step = currentStep()
             try markUsed(step: step)
@@ -66,7 +68,9 @@ public struct MFACodes: Sendable {
 
     /// Waits until the current step minus `lookingBack` is newer than the last step used.
     private func waitForUnusedStep(lookingBack: Int64 = 0) async throws {
-        guard let last = MFAStepLog(directory: stateDirectory).lastStep(serialNumber: source.serialNumber) else { return }
+        guard let last = MFAStepLog(directory: stateDirectory).lastStep(serialNumber: source.serialNumber) else {
+            return
+        }
         while currentStep() - lookingBack <= last {
             let left = 30 - Int(Int64(clock().timeIntervalSince1970) % 30)
             messages.terminal?.write("\rThe last MFA code was just used; waiting \(left)s for the next one… ")

@@ -71,7 +71,8 @@ public struct MFASetup: Sendable {
         let user = try await client.getUser()
         guard let userName = user.userName, !user.isRoot else {
             throw MFASetupError(
-                "profile \(options.profile) uses the root user's keys; AWS lets the root user add MFA only in the console")
+                "profile \(options.profile) uses the root user's keys; AWS lets the root user add MFA only in the console"
+            )
         }
         var yubikeySerial = options.yubikeySerial
         if options.yubikey {
@@ -99,9 +100,12 @@ public struct MFASetup: Sendable {
         let label = "\(deviceName)@\(account)"
         let localName = "\(Self.issuer):\(label)"
         var undo: [(what: String, action: @Sendable () async throws -> Void)] = [
-            ("deleted the virtual MFA device \(device.serialNumber)", {
-                try await client.deleteVirtualMFADevice(serialNumber: device.serialNumber)
-            }),
+            (
+                "deleted the virtual MFA device \(device.serialNumber)",
+                {
+                    try await client.deleteVirtualMFADevice(serialNumber: device.serialNumber)
+                }
+            )
         ]
         do {
             let secret = try Base32.decode(device.base32Seed)
@@ -109,8 +113,10 @@ public struct MFASetup: Sendable {
                 let key = YkmanOATH(executable: ykman.executable, serial: yubikeySerial, environment: ykman.environment)
                 try await key.addAccount(
                     name: label, issuer: Self.issuer, secretBase32: device.base32Seed, touch: options.touch)
-                messages.say("Stored the seed on YubiKey \(yubikeySerial ?? "")\(options.touch ? " (touch required)" : "").")
-                undo.append(("removed \(localName) from the YubiKey", { try await key.deleteAccount(label: localName) }))
+                messages.say(
+                    "Stored the seed on YubiKey \(yubikeySerial ?? "")\(options.touch ? " (touch required)" : "").")
+                undo.append(
+                    ("removed \(localName) from the YubiKey", { try await key.deleteAccount(label: localName) }))
             }
             if options.vault {
                 let uri = OTPAuthURI(issuer: Self.issuer, accountName: label, secret: secret)
@@ -120,9 +126,13 @@ public struct MFASetup: Sendable {
                 }
                 messages.say("Stored the seed in the vault as \(localName).")
                 let vault = self.vault
-                undo.append(("removed \(localName) from the vault", {
-                    _ = try vault.update { contents in try contents.remove(named: localName) }
-                }))
+                undo.append(
+                    (
+                        "removed \(localName) from the vault",
+                        {
+                            _ = try vault.update { contents in try contents.remove(named: localName) }
+                        }
+                    ))
             }
             if options.showQR || options.qrPNGPath != nil {
                 try showQRCode(device.qrCodePNG, seed: secret, label: label, options: options)
@@ -136,9 +146,13 @@ public struct MFASetup: Sendable {
                 code2: totp.code(step: step - 1))
             messages.say("Enabled it for \(userName) with two consecutive codes.")
             try? steps.record(step - 1, serialNumber: device.serialNumber)
-            undo.insert(("deactivated the device", {
-                try await client.deactivateMFADevice(userName: userName, serialNumber: device.serialNumber)
-            }), at: 1)
+            undo.insert(
+                (
+                    "deactivated the device",
+                    {
+                        try await client.deactivateMFADevice(userName: userName, serialNumber: device.serialNumber)
+                    }
+                ), at: 1)
 
             try files.editConfig(profile: options.profile) { document, section in
                 try document.set("mfa_serial", device.serialNumber, in: section)
@@ -148,7 +162,8 @@ public struct MFASetup: Sendable {
                 }
                 if options.vault { try document.set("vegas_vault_account", localName, in: section) }
             }
-            messages.say("Recorded mfa_serial in \(files.configPath) [\(AWSProfiles.configSection(for: options.profile))].")
+            messages.say(
+                "Recorded mfa_serial in \(files.configPath) [\(AWSProfiles.configSection(for: options.profile))].")
             return MFASetupResult(
                 serialNumber: device.serialNumber, base32Seed: device.base32Seed,
                 yubikeyLabel: options.yubikey ? localName : nil, vaultAccount: options.vault ? localName : nil)
@@ -164,7 +179,9 @@ public struct MFASetup: Sendable {
     }
 
     /// Runs the undo steps in order, collecting what worked and what did not.
-    private static func undo(_ steps: [(what: String, action: @Sendable () async throws -> Void)]) async
+    private static func undo(
+        _ steps: [(what: String, action: @Sendable () async throws -> Void)]
+    ) async
         -> (undone: [String], leftovers: [String])
     {
         var undone: [String] = []
@@ -189,7 +206,8 @@ public struct MFASetup: Sendable {
         guard let terminal = messages.terminal else { return }
         if options.showQR {
             let uri = OTPAuthURI(issuer: Self.issuer, accountName: label, secret: seed).uriString
-            terminal.write("\nScan this with your backup authenticator app (Google Authenticator, Duo Mobile, Authy…):\n\n")
+            terminal.write(
+                "\nScan this with your backup authenticator app (Google Authenticator, Duo Mobile, Authy…):\n\n")
             terminal.write(try QRCode(text: uri, errorCorrection: .medium).terminalString(border: 2))
         }
         _ = try terminal.readLine(prompt: "\nPress Enter once the app shows the account… ")

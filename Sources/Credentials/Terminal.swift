@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The user's terminal (`/dev/tty`), not stdout or stderr: the AWS CLI swallows a credential_process's stderr, and stdout

@@ -24,7 +24,9 @@ public final class VaultAccess: Sendable {
     }
 
     private func askPassphrase() throws -> String {
-        if let fromEnvironment = environment["VEGAS_VAULT_PASSWORD"], !fromEnvironment.isEmpty { return fromEnvironment }
+        if let fromEnvironment = environment["VEGAS_VAULT_PASSWORD"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
         let why = "set VEGAS_VAULT_PASSWORD for non-interactive use"
         if file.exists {
             return try messages.ask("Vault passphrase: ", echo: false, why: why)

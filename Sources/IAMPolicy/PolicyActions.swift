@@ -23,11 +23,14 @@ public struct PolicyActions: Sendable, Equatable {
         let parts = pattern.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count > 1 else { throw .missingVendor }
         guard parts.count == 2 else { throw PolicyError("Actions/Condition can contain only one colon.") }
-        let vendorValid = !parts[0].isEmpty && parts[0].utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") }
+        let vendorValid =
+            !parts[0].isEmpty && parts[0].utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") }
         guard vendorValid else { throw PolicyError("Vendor \(parts[0]) is not valid") }
-        let nameValid = !parts[1].isEmpty && parts[1].utf8.allSatisfy {
-            $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?")
-        }
+        let nameValid =
+            !parts[1].isEmpty
+            && parts[1].utf8.allSatisfy {
+                $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?")
+            }
         guard nameValid else { throw PolicyError("Invalid action: \(pattern)") }
     }
 

@@ -98,7 +98,8 @@ extension PolicyCondition {
             for keyEntry in keys {
                 let key = try ConditionKeys.validated(keyEntry.key)
                 guard let values = keyEntry.value.scalarList else {
-                    throw .wrongType("Condition key \(keyEntry.key)", "a string, number, boolean or non-empty list of them")
+                    throw .wrongType(
+                        "Condition key \(keyEntry.key)", "a string, number, boolean or non-empty list of them")
                 }
                 conditions.append(
                     PolicyCondition(

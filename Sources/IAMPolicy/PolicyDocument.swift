@@ -35,7 +35,9 @@ public struct PolicyDocument: Sendable, Equatable {
         }
         let fields = try PolicyObject(members, allowed: ["Version", "Id", "Statement"])
         let version = try fields.string("Version") ?? "2008-10-17"
-        guard version == "2012-10-17" || version == "2008-10-17" else { throw PolicyError("Invalid Version: \(version)") }
+        guard version == "2012-10-17" || version == "2008-10-17" else {
+            throw PolicyError("Invalid Version: \(version)")
+        }
         self.version = version
         id = try fields.string("Id")
 

@@ -19,7 +19,8 @@ extension PolicyError {
     static let principalInIdentityPolicy = PolicyError("Policy document should not specify a principal.")
     static let duplicateSid = PolicyError("Statement IDs (SID) in a single policy must be unique.")
     static let invalidSid = PolicyError(
-        "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*")
+        "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*"
+    )
 
     static func duplicateKey(_ key: String) -> PolicyError { PolicyError("Duplicate key \"\(key)\" in policy.") }
     static func unknownField(_ name: String) -> PolicyError { PolicyError("Unknown field \(name)") }

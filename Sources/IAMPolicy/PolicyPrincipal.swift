@@ -92,9 +92,11 @@ extension PolicyPrincipal {
 
     /// A service principal name: lower-case letters, digits, `-` and `.`, with at least one dot.
     private static func serviceEntry(_ entry: String) -> PolicyPrincipal? {
-        let valid = entry.contains(".") && entry.utf8.allSatisfy { byte in
-            byte.isASCIILowercase || byte.isASCIIDigit || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-        }
+        let valid =
+            entry.contains(".")
+            && entry.utf8.allSatisfy { byte in
+                byte.isASCIILowercase || byte.isASCIIDigit || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+            }
         return valid ? .service(entry) : nil
     }
 
@@ -103,20 +105,23 @@ extension PolicyPrincipal {
     }
 
     private static func isPartition(_ text: Substring) -> Bool {
-        (text == "aws" || text.hasPrefix("aws-")) && text.utf8.allSatisfy { $0.isASCIILowercase || $0 == UInt8(ascii: "-") }
+        (text == "aws" || text.hasPrefix("aws-"))
+            && text.utf8.allSatisfy { $0.isASCIILowercase || $0 == UInt8(ascii: "-") }
     }
 
     /// IAM user, role and session names: `[\w+=,.@-]`.
     private static func isName(_ text: Substring, length: ClosedRange<Int>) -> Bool {
-        length.contains(text.utf8.count) && text.utf8.allSatisfy { byte in
-            byte.isASCIIAlphanumeric || "_+=,.@-".utf8.contains(byte)
-        }
+        length.contains(text.utf8.count)
+            && text.utf8.allSatisfy { byte in
+                byte.isASCIIAlphanumeric || "_+=,.@-".utf8.contains(byte)
+            }
     }
 
     /// A path segment between slashes: printable ASCII without wildcards.
     private static func isPathSegment(_ text: Substring) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { byte in
-            (0x21...0x7E).contains(byte) && byte != UInt8(ascii: "*") && byte != UInt8(ascii: "?")
-        }
+        !text.isEmpty
+            && text.utf8.allSatisfy { byte in
+                (0x21...0x7E).contains(byte) && byte != UInt8(ascii: "*") && byte != UInt8(ascii: "?")
+            }
     }
 }

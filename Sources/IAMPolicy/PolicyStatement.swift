@@ -38,9 +38,10 @@ extension PolicyStatement {
         principals = try Self.principals(fields, kind: kind)
         actions = try Self.actions(fields, kind: kind)
         resources = try Self.resources(fields, kind: kind, variables: variables)
-        conditions = try fields["Condition"].map { (json) throws(PolicyError) in
-            try PolicyCondition.parseBlock(json, variables: variables)
-        } ?? []
+        conditions =
+            try fields["Condition"].map { (json) throws(PolicyError) in
+                try PolicyCondition.parseBlock(json, variables: variables)
+            } ?? []
     }
 
     private static func effect(_ fields: PolicyObject) throws(PolicyError) -> Effect {
@@ -74,7 +75,9 @@ extension PolicyStatement {
     }
 
     /// Trust policies prohibit `Resource`/`NotResource`; identity policies require one of them.
-    private static func resources(_ fields: PolicyObject, kind: PolicyKind, variables: Bool) throws(PolicyError)
+    private static func resources(
+        _ fields: PolicyObject, kind: PolicyKind, variables: Bool
+    ) throws(PolicyError)
         -> PolicyResources?
     {
         let element = try fields.either("Resource", "NotResource")
@@ -91,7 +94,9 @@ extension PolicyStatement {
     }
 
     /// A string or a non-empty list of strings; an empty list counts as missing.
-    private static func patternList(_ json: JSONValue, field: String, missing: PolicyError) throws(PolicyError)
+    private static func patternList(
+        _ json: JSONValue, field: String, missing: PolicyError
+    ) throws(PolicyError)
         -> [String]
     {
         if case .array(let items) = json, items.isEmpty { throw missing }

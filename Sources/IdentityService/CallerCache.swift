@@ -1,9 +1,10 @@
 import OTP
 import Synchronization
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Recently authenticated callers, so the hot path (every signed request) needs no database read and no decryption.

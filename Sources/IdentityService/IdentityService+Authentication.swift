@@ -1,9 +1,10 @@
 import AWSProtocol
 import OTP
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A caller whose access key is known: who it is and the secret to check its signature with.
@@ -16,7 +17,9 @@ extension IdentityService {
     /// Looks up the credentials a request claims. Temporary credentials need their session token; expired ones are refused.
     public func caller(accessKeyId: String, securityToken: String?) async throws -> KnownCaller {
         let now = clock()
-        if let cached = callers.lookup(accessKeyId: accessKeyId, securityToken: securityToken, now: now) { return cached }
+        if let cached = callers.lookup(accessKeyId: accessKeyId, securityToken: securityToken, now: now) {
+            return cached
+        }
         let generation = callers.generation
         let caller = try await loadCaller(accessKeyId: accessKeyId, securityToken: securityToken, now: now)
         callers.store(caller, accessKeyId: accessKeyId, now: now, generation: generation)
@@ -37,7 +40,9 @@ extension IdentityService {
                 switch session.origin {
                 case .sessionToken:
                     if let userName = session.userName {
-                        guard let user = try tx.user(nameKey: userName.lowercased()) else { throw AWSError.invalidClientTokenId }
+                        guard let user = try tx.user(nameKey: userName.lowercased()) else {
+                            throw AWSError.invalidClientTokenId
+                        }
                         kind = .user(user)
                     } else {
                         kind = .root
@@ -57,7 +62,9 @@ extension IdentityService {
             }
             let kind: Principal.Kind
             if let userName = key.userName {
-                guard let user = try tx.user(nameKey: userName.lowercased()) else { throw AWSError.invalidClientTokenId }
+                guard let user = try tx.user(nameKey: userName.lowercased()) else {
+                    throw AWSError.invalidClientTokenId
+                }
                 kind = .user(user)
             } else {
                 kind = .root
@@ -97,7 +104,8 @@ extension IdentityService {
     static let selfServiceActions: Set<String> = [
         "GetUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey",
         "CreateLoginProfile", "GetLoginProfile", "UpdateLoginProfile", "DeleteLoginProfile", "ChangePassword",
-        "CreateVirtualMFADevice", "DeleteVirtualMFADevice", "ListVirtualMFADevices", "EnableMFADevice", "ResyncMFADevice",
+        "CreateVirtualMFADevice", "DeleteVirtualMFADevice", "ListVirtualMFADevices", "EnableMFADevice",
+        "ResyncMFADevice",
         "DeactivateMFADevice", "ListMFADevices", "GetMFADevice", "TagMFADevice", "UntagMFADevice", "ListMFADeviceTags",
         "ListAccountAliases",
     ]

@@ -1,10 +1,11 @@
 import AWSProtocol
 import OTP
 import QRCode
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A virtual MFA device just created: the only time its seed and QR code leave the server.
@@ -18,7 +19,9 @@ public struct NewVirtualMFADevice: Sendable {
 
 /// Which virtual devices ListVirtualMFADevices returns.
 public enum AssignmentStatus: String, Sendable {
-    case assigned = "Assigned", unassigned = "Unassigned", any = "Any"
+    case assigned = "Assigned"
+    case unassigned = "Unassigned"
+    case any = "Any"
 }
 
 /// The result of checking one MFA code.
@@ -33,10 +36,12 @@ enum MFACheck: Sendable, Equatable {
 
 extension AWSError {
     /// AWS's answer to a wrong, reused or locked-out code (the three are indistinguishable on purpose).
-    static let invalidOneTimePassCode = AWSError.accessDenied("MultiFactorAuthentication failed with invalid MFA one time pass code. ")
+    static let invalidOneTimePassCode = AWSError.accessDenied(
+        "MultiFactorAuthentication failed with invalid MFA one time pass code. ")
     /// AWS's answer to a serial that is not an MFA device of the caller.
     static let unableToValidateMFA = AWSError.accessDenied(
-        "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.")
+        "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user."
+    )
 }
 
 // The virtual MFA device lifecycle and the verification of codes.
@@ -44,7 +49,9 @@ extension IdentityService {
     /// Seeds are 40 random bytes, as AWS's (64 base32 characters).
     static let seedByteCount = 40
 
-    public func createVirtualMFADevice(_ caller: Principal, name: String, path: String, tags: [TagRecord]) async throws
+    public func createVirtualMFADevice(
+        _ caller: Principal, name: String, path: String, tags: [TagRecord]
+    ) async throws
         -> NewVirtualMFADevice
     {
         let provisionalSerial = "arn:aws:iam::\(caller.accountId):mfa\(path)\(name)"
@@ -66,21 +73,26 @@ extension IdentityService {
             return (record, account)
         }
         let uri = OTPAuthURI(
-            issuer: configuration.totpIssuer, accountName: "\(name)@\(account.alias ?? account.accountId)", secret: seed)
+            issuer: configuration.totpIssuer, accountName: "\(name)@\(account.alias ?? account.accountId)", secret: seed
+        )
         let uriString = uri.uriString
         let qr = try QRCode(text: uriString, errorCorrection: .medium)
         logger.info("virtual MFA device created", metadata: ["serial": "\(record.serialNumber)"])
         return NewVirtualMFADevice(
-            record: record, base32Seed: Base32.encode(seed), otpauthURI: uriString, qrCodePNG: qr.png(scale: 6, border: 4),
+            record: record, base32Seed: Base32.encode(seed), otpauthURI: uriString,
+            qrCodePNG: qr.png(scale: 6, border: 4),
             tags: tags)
     }
 
     /// Assigns a virtual device to a user after checking two consecutive codes (AWS's EnableMFADevice).
-    public func enableMFADevice(_ caller: Principal, userName: String, serialNumber: String, code1: String, code2: String)
+    public func enableMFADevice(
+        _ caller: Principal, userName: String, serialNumber: String, code1: String, code2: String
+    )
         async throws
     {
         let key = userName.lowercased()
-        try authorizeIAM(caller, action: "EnableMFADevice", targetUserKey: key, resource: userARN(caller.accountId, userName))
+        try authorizeIAM(
+            caller, action: "EnableMFADevice", targetUserKey: key, resource: userARN(caller.accountId, userName))
         let now = clock()
         let limit = configuration.maxMFADevicesPerUser
         try await store.write { tx in
@@ -109,18 +121,22 @@ extension IdentityService {
     }
 
     /// Re-learns a device's clock drift from two consecutive codes; clears a lock-out.
-    public func resyncMFADevice(_ caller: Principal, userName: String, serialNumber: String, code1: String, code2: String)
+    public func resyncMFADevice(
+        _ caller: Principal, userName: String, serialNumber: String, code1: String, code2: String
+    )
         async throws
     {
         let key = userName.lowercased()
-        try authorizeIAM(caller, action: "ResyncMFADevice", targetUserKey: key, resource: userARN(caller.accountId, userName))
+        try authorizeIAM(
+            caller, action: "ResyncMFADevice", targetUserKey: key, resource: userARN(caller.accountId, userName))
         let now = clock()
         try await store.write { tx in
             _ = try self.existingUser(tx, key, userName)
             guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.userKey == key else {
                 throw AWSError.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
             }
-            guard device.kind == .virtual, let match = try self.consecutiveMatch(device, code1: code1, code2: code2, now: now),
+            guard device.kind == .virtual,
+                let match = try self.consecutiveMatch(device, code1: code1, code2: code2, now: now),
                 match.firstStep > (device.lastUsedStep ?? .min)
             else { throw AWSError.invalidAuthenticationCode() }
             device.driftSteps = match.drift
@@ -132,7 +148,9 @@ extension IdentityService {
         }
     }
 
-    private func consecutiveMatch(_ device: MFADeviceRecord, code1: String, code2: String, now: Date) throws
+    private func consecutiveMatch(
+        _ device: MFADeviceRecord, code1: String, code2: String, now: Date
+    ) throws
         -> ConsecutiveMatch?
     {
         let totp = try totp(for: device)
@@ -149,11 +167,14 @@ extension IdentityService {
     /// Un-assigns a device from a user (any kind); security keys and hardware devices are removed outright.
     public func deactivateMFADevice(_ caller: Principal, userName: String?, serialNumber: String) async throws {
         let key = targetUserKey(caller, userName: userName)
-        try authorizeIAM(caller, action: "DeactivateMFADevice", targetUserKey: key,
-                         resource: userARN(caller.accountId, userName ?? caller.userName))
+        try authorizeIAM(
+            caller, action: "DeactivateMFADevice", targetUserKey: key,
+            resource: userARN(caller.accountId, userName ?? caller.userName))
         try await store.write { tx in
             if let userName { _ = try self.existingUser(tx, userName.lowercased(), userName) }
-            guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.userKey != nil, device.userKey == key else {
+            guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.userKey != nil,
+                device.userKey == key
+            else {
                 throw AWSError.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
             }
             if device.kind == .virtual {
@@ -189,17 +210,22 @@ extension IdentityService {
     /// The devices in use by a user (or the caller), oldest first.
     public func listMFADevices(_ caller: Principal, userName: String?) async throws -> [MFADeviceRecord] {
         let key = targetUserKey(caller, userName: userName)
-        try authorizeIAM(caller, action: "ListMFADevices", targetUserKey: key,
-                         resource: userARN(caller.accountId, userName ?? caller.userName))
+        try authorizeIAM(
+            caller, action: "ListMFADevices", targetUserKey: key,
+            resource: userARN(caller.accountId, userName ?? caller.userName))
         return try await store.read { tx in
             if let userName { _ = try self.existingUser(tx, userName.lowercased(), userName) }
-            guard let key else { throw AWSError.validation("Must specify userName when calling with non-User credentials") }
+            guard let key else {
+                throw AWSError.validation("Must specify userName when calling with non-User credentials")
+            }
             return try tx.mfaDevices(userKey: key)
         }
     }
 
     /// Virtual devices of the account with their users, by serial number. Never includes seeds.
-    public func listVirtualMFADevices(_ caller: Principal, status: AssignmentStatus) async throws
+    public func listVirtualMFADevices(
+        _ caller: Principal, status: AssignmentStatus
+    ) async throws
         -> [(device: MFADeviceRecord, user: UserRecord?)]
     {
         try authorizeIAM(caller, action: "ListVirtualMFADevices", targetUserKey: nil, resource: "*")
@@ -217,7 +243,9 @@ extension IdentityService {
     }
 
     /// A security key's description (GetMFADevice accepts only FIDO security key serials).
-    public func getMFADevice(_ caller: Principal, serialNumber: String, userName: String?) async throws -> MFADeviceRecord {
+    public func getMFADevice(
+        _ caller: Principal, serialNumber: String, userName: String?
+    ) async throws -> MFADeviceRecord {
         let key = targetUserKey(caller, userName: userName)
         try authorizeIAM(caller, action: "GetMFADevice", targetUserKey: key, resource: serialNumber)
         return try await store.read { tx in
@@ -268,7 +296,9 @@ extension IdentityService {
     }
 
     /// A virtual device the caller may tag: root any, a user its own or an unassigned one.
-    private func taggableDevice(_ tx: any StoreTransaction, _ caller: Principal, action: String, serialNumber: String) throws
+    private func taggableDevice(
+        _ tx: any StoreTransaction, _ caller: Principal, action: String, serialNumber: String
+    ) throws
         -> MFADeviceRecord
     {
         guard let device = try tx.mfaDevice(serialNumber: serialNumber), device.kind == .virtual else {
@@ -279,7 +309,9 @@ extension IdentityService {
     }
 
     static func checkTags(_ tags: [TagRecord]) throws {
-        guard tags.count <= 50 else { throw AWSError.limitExceeded("The number of tags has reached the maximum limit.") }
+        guard tags.count <= 50 else {
+            throw AWSError.limitExceeded("The number of tags has reached the maximum limit.")
+        }
         var seen = Set<String>()
         for tag in tags where !seen.insert(tag.key).inserted {
             throw AWSError.invalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
@@ -290,8 +322,11 @@ extension IdentityService {
 
     /// Checks a code from a user's device inside a write transaction and records the outcome on the device: the accepted
     /// step (never accepted again) and drift, or a failure that may lock the device. The caller commits either way.
-    func checkCode(_ tx: any StoreTransaction, userKey: String, serialNumber: String, code: String, now: Date) throws -> MFACheck {
-        guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.userKey == userKey, device.kind != .securityKey
+    func checkCode(
+        _ tx: any StoreTransaction, userKey: String, serialNumber: String, code: String, now: Date
+    ) throws -> MFACheck {
+        guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.userKey == userKey,
+            device.kind != .securityKey
         else { return .unknownDevice }
         if let lockedUntil = device.lockedUntil, lockedUntil > now { return .locked }
         let totp = try totp(for: device)
@@ -314,8 +349,9 @@ extension IdentityService {
                 device.lockedUntil = now.addingTimeInterval(seconds)
                 device.lockouts += 1
                 device.failedAttempts = 0
-                logger.warning("MFA device locked after repeated failures",
-                               metadata: ["serial": "\(serialNumber)", "seconds": "\(Int(seconds))"])
+                logger.warning(
+                    "MFA device locked after repeated failures",
+                    metadata: ["serial": "\(serialNumber)", "seconds": "\(Int(seconds))"])
             }
             check = verification == .replayed ? .replayed : .invalid
         }

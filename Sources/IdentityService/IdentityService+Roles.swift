@@ -1,9 +1,10 @@
 import AWSProtocol
 import IAMPolicy
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 // Roles and their trust policies.
@@ -12,8 +13,9 @@ extension IdentityService {
         _ caller: Principal, roleName: String, path: String, trustPolicy: String, description: String?,
         maxSessionDuration: Int?
     ) async throws -> RoleRecord {
-        try authorizeIAM(caller, action: "CreateRole", targetUserKey: nil,
-                         resource: "arn:aws:iam::\(caller.accountId):role\(path)\(roleName)")
+        try authorizeIAM(
+            caller, action: "CreateRole", targetUserKey: nil,
+            resource: "arn:aws:iam::\(caller.accountId):role\(path)\(roleName)")
         try Self.parseTrustPolicy(trustPolicy)
         let now = clock()
         return try await store.write { tx in
@@ -31,19 +33,24 @@ extension IdentityService {
     }
 
     public func getRole(_ caller: Principal, roleName: String) async throws -> RoleRecord {
-        try authorizeIAM(caller, action: "GetRole", targetUserKey: nil, resource: "arn:aws:iam::\(caller.accountId):role/\(roleName)")
+        try authorizeIAM(
+            caller, action: "GetRole", targetUserKey: nil, resource: "arn:aws:iam::\(caller.accountId):role/\(roleName)"
+        )
         return try await store.read { tx in try self.existingRole(tx, roleName) }
     }
 
     public func listRoles(_ caller: Principal, pathPrefix: String) async throws -> [RoleRecord] {
-        try authorizeIAM(caller, action: "ListRoles", targetUserKey: nil, resource: "arn:aws:iam::\(caller.accountId):role/")
+        try authorizeIAM(
+            caller, action: "ListRoles", targetUserKey: nil, resource: "arn:aws:iam::\(caller.accountId):role/")
         return try await store.read { tx in
             try tx.roles().filter { $0.path.hasPrefix(pathPrefix) }.sorted { $0.nameKey < $1.nameKey }
         }
     }
 
     public func deleteRole(_ caller: Principal, roleName: String) async throws {
-        try authorizeIAM(caller, action: "DeleteRole", targetUserKey: nil, resource: "arn:aws:iam::\(caller.accountId):role/\(roleName)")
+        try authorizeIAM(
+            caller, action: "DeleteRole", targetUserKey: nil,
+            resource: "arn:aws:iam::\(caller.accountId):role/\(roleName)")
         try await store.write { tx in
             _ = try self.existingRole(tx, roleName)
             try tx.deleteRole(nameKey: roleName.lowercased())
@@ -52,8 +59,9 @@ extension IdentityService {
     }
 
     public func updateAssumeRolePolicy(_ caller: Principal, roleName: String, trustPolicy: String) async throws {
-        try authorizeIAM(caller, action: "UpdateAssumeRolePolicy", targetUserKey: nil,
-                         resource: "arn:aws:iam::\(caller.accountId):role/\(roleName)")
+        try authorizeIAM(
+            caller, action: "UpdateAssumeRolePolicy", targetUserKey: nil,
+            resource: "arn:aws:iam::\(caller.accountId):role/\(roleName)")
         try Self.parseTrustPolicy(trustPolicy)
         try await store.write { tx in
             var role = try self.existingRole(tx, roleName)

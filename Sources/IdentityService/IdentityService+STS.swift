@@ -1,9 +1,10 @@
 import AWSProtocol
 import IAMPolicy
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Temporary credentials as STS returns them.
@@ -47,7 +48,9 @@ public struct AssumedRole: Sendable {
 // STS: session tokens and roles, with MFA as AWS checks it.
 extension IdentityService {
     /// GetSessionToken: long-term credentials only; with SerialNumber and TokenCode the session carries MFA context.
-    public func getSessionToken(_ caller: Principal, durationSeconds: Int?, serialNumber: String?, tokenCode: String?)
+    public func getSessionToken(
+        _ caller: Principal, durationSeconds: Int?, serialNumber: String?, tokenCode: String?
+    )
         async throws -> IssuedCredentials
     {
         guard caller.session == nil else {
@@ -94,11 +97,20 @@ extension IdentityService {
 
             let duration = request.durationSeconds ?? 3600
             if chained && duration > 3600 {
-                return (nil, .failure(.validation(
-                    "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")))
+                return (
+                    nil,
+                    .failure(
+                        .validation(
+                            "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+                        ))
+                )
             }
             if duration > role.maxSessionDuration {
-                return (nil, .failure(.validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")))
+                return (
+                    nil,
+                    .failure(
+                        .validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."))
+                )
             }
 
             var check: MFACheck?
@@ -109,7 +121,8 @@ extension IdentityService {
                     return (.unknownDevice, .failure(.unableToValidateMFA))
                 }
                 let result = try self.checkCode(
-                    tx, userKey: userKey, serialNumber: request.serialNumber ?? "", code: request.tokenCode ?? "", now: now)
+                    tx, userKey: userKey, serialNumber: request.serialNumber ?? "", code: request.tokenCode ?? "",
+                    now: now)
                 check = result
                 guard result == .accepted else { return (result, .failure(.invalidOneTimePassCode)) }
                 mfaPresent = true
@@ -133,7 +146,10 @@ extension IdentityService {
             }
             if let externalId = request.externalId { values["sts:externalid"] = [externalId] }
             let sourceIdentity = caller.session?.sourceIdentity ?? request.sourceIdentity
-            if let sourceIdentity { values["sts:sourceidentity"] = [sourceIdentity]; values["aws:sourceidentity"] = [sourceIdentity] }
+            if let sourceIdentity {
+                values["sts:sourceidentity"] = [sourceIdentity]
+                values["aws:sourceidentity"] = [sourceIdentity]
+            }
             if let inherited = caller.session?.sourceIdentity, let asked = request.sourceIdentity, inherited != asked {
                 return (check, .failure(.accessDenied("The source identity cannot be changed in a role chain.")))
             }
@@ -145,10 +161,15 @@ extension IdentityService {
             let issued = try self.issue(
                 tx, origin: .assumedRole, userName: caller.userName, role: role, sessionName: request.roleSessionName,
                 sourceIdentity: sourceIdentity, mfaAuthenticatedAt: nil, now: now, duration: duration)
-            return (check, .success(AssumedRole(
-                issued: issued, assumedRoleId: "\(role.roleId):\(request.roleSessionName)",
-                arn: "arn:aws:sts::\(caller.accountId):assumed-role/\(role.roleName)/\(request.roleSessionName)",
-                sourceIdentity: sourceIdentity)))
+            return (
+                check,
+                .success(
+                    AssumedRole(
+                        issued: issued, assumedRoleId: "\(role.roleId):\(request.roleSessionName)",
+                        arn:
+                            "arn:aws:sts::\(caller.accountId):assumed-role/\(role.roleName)/\(request.roleSessionName)",
+                        sourceIdentity: sourceIdentity))
+            )
         }
         if let check = outcome.0 { try finish(check) }
         return try outcome.1.get()
@@ -163,12 +184,14 @@ extension IdentityService {
             accessKeyId: Identifiers.make(prefix: "ASIA", length: 16), secretAccessKey: Identifiers.secretAccessKey(),
             sessionToken: Identifiers.sessionToken())
         let expiration = now.addingTimeInterval(TimeInterval(duration))
-        try tx.insert(SessionRecord(
-            accessKeyId: credentials.accessKeyId,
-            secretCiphertext: secrets.seal(Array(credentials.secretAccessKey.utf8), context: Self.sessionContext(credentials.accessKeyId)),
-            tokenHash: Identifiers.tokenHash(credentials.sessionToken!), origin: origin, userName: userName,
-            roleName: role?.roleName, roleSessionName: sessionName, sourceIdentity: sourceIdentity,
-            mfaAuthenticatedAt: mfaAuthenticatedAt, createDate: now, expiration: expiration))
+        try tx.insert(
+            SessionRecord(
+                accessKeyId: credentials.accessKeyId,
+                secretCiphertext: secrets.seal(
+                    Array(credentials.secretAccessKey.utf8), context: Self.sessionContext(credentials.accessKeyId)),
+                tokenHash: Identifiers.tokenHash(credentials.sessionToken!), origin: origin, userName: userName,
+                roleName: role?.roleName, roleSessionName: sessionName, sourceIdentity: sourceIdentity,
+                mfaAuthenticatedAt: mfaAuthenticatedAt, createDate: now, expiration: expiration))
         return IssuedCredentials(credentials: credentials, expiration: expiration)
     }
 }

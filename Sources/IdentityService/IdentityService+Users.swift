@@ -1,8 +1,9 @@
 import AWSProtocol
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A new access key with its secret: the only time the secret is returned.
@@ -14,8 +15,9 @@ public struct NewAccessKey: Sendable {
 // Users, access keys, login profiles and the account alias.
 extension IdentityService {
     public func createUser(_ caller: Principal, userName: String, path: String) async throws -> UserRecord {
-        try authorizeIAM(caller, action: "CreateUser", targetUserKey: userName.lowercased(),
-                         resource: userARN(caller.accountId, userName))
+        try authorizeIAM(
+            caller, action: "CreateUser", targetUserKey: userName.lowercased(),
+            resource: userARN(caller.accountId, userName))
         let now = clock()
         return try await store.write { tx in
             let account = try self.account(tx)
@@ -33,20 +35,25 @@ extension IdentityService {
     /// The named user, or the caller; for the root user a record with its account id and root ARN and an empty name.
     public func getUser(_ caller: Principal, userName: String?) async throws -> UserRecord {
         let target = targetUserKey(caller, userName: userName)
-        try authorizeIAM(caller, action: "GetUser", targetUserKey: target, resource: userARN(caller.accountId, userName))
+        try authorizeIAM(
+            caller, action: "GetUser", targetUserKey: target, resource: userARN(caller.accountId, userName))
         return try await store.read { tx in
             guard let target, target != Principal.rootUserKey else {
-                guard caller.isRoot else { throw AWSError.validation("Must specify userName when calling with non-User credentials") }
+                guard caller.isRoot else {
+                    throw AWSError.validation("Must specify userName when calling with non-User credentials")
+                }
                 let account = try self.account(tx)
-                return UserRecord(userId: account.accountId, userName: "", path: "/",
-                                  arn: "arn:aws:iam::\(account.accountId):root", createDate: account.createDate)
+                return UserRecord(
+                    userId: account.accountId, userName: "", path: "/",
+                    arn: "arn:aws:iam::\(account.accountId):root", createDate: account.createDate)
             }
             return try self.existingUser(tx, target, userName ?? target)
         }
     }
 
     public func listUsers(_ caller: Principal, pathPrefix: String) async throws -> [UserRecord] {
-        try authorizeIAM(caller, action: "ListUsers", targetUserKey: nil, resource: "arn:aws:iam::\(caller.accountId):user/")
+        try authorizeIAM(
+            caller, action: "ListUsers", targetUserKey: nil, resource: "arn:aws:iam::\(caller.accountId):user/")
         return try await store.read { tx in
             try tx.users().filter { $0.path.hasPrefix(pathPrefix) }.sorted { $0.nameKey < $1.nameKey }
         }
@@ -54,7 +61,8 @@ extension IdentityService {
 
     public func deleteUser(_ caller: Principal, userName: String) async throws {
         let key = userName.lowercased()
-        try authorizeIAM(caller, action: "DeleteUser", targetUserKey: key, resource: userARN(caller.accountId, userName))
+        try authorizeIAM(
+            caller, action: "DeleteUser", targetUserKey: key, resource: userARN(caller.accountId, userName))
         try await store.write { tx in
             _ = try self.existingUser(tx, key, userName)
             if try tx.loginProfile(userKey: key) != nil {
@@ -87,8 +95,9 @@ extension IdentityService {
     // MARK: Access keys
 
     public func createAccessKey(_ caller: Principal, userName: String?) async throws -> NewAccessKey {
-        try authorizeIAM(caller, action: "CreateAccessKey", targetUserKey: targetUserKey(caller, userName: userName),
-                         resource: userARN(caller.accountId, userName ?? caller.userName))
+        try authorizeIAM(
+            caller, action: "CreateAccessKey", targetUserKey: targetUserKey(caller, userName: userName),
+            resource: userARN(caller.accountId, userName ?? caller.userName))
         let now = clock()
         let secrets = self.secrets
         let limit = configuration.maxAccessKeysPerUser
@@ -98,7 +107,8 @@ extension IdentityService {
                 throw AWSError.limitExceeded("Cannot exceed quota for AccessKeysPerUser: \(limit)")
             }
             let credentials = AWSCredentials(
-                accessKeyId: Identifiers.make(prefix: "AKIA", length: 16), secretAccessKey: Identifiers.secretAccessKey(),
+                accessKeyId: Identifiers.make(prefix: "AKIA", length: 16),
+                secretAccessKey: Identifiers.secretAccessKey(),
                 sessionToken: nil)
             let record = Self.accessKey(credentials, userName: owner, secrets: secrets, now: now)
             try tx.save(record)
@@ -107,18 +117,23 @@ extension IdentityService {
     }
 
     /// The keys of a user (or the root user when `owner` is nil), oldest first.
-    public func listAccessKeys(_ caller: Principal, userName: String?) async throws -> (owner: String?, keys: [AccessKeyRecord]) {
-        try authorizeIAM(caller, action: "ListAccessKeys", targetUserKey: targetUserKey(caller, userName: userName),
-                         resource: userARN(caller.accountId, userName ?? caller.userName))
+    public func listAccessKeys(
+        _ caller: Principal, userName: String?
+    ) async throws -> (owner: String?, keys: [AccessKeyRecord]) {
+        try authorizeIAM(
+            caller, action: "ListAccessKeys", targetUserKey: targetUserKey(caller, userName: userName),
+            resource: userARN(caller.accountId, userName ?? caller.userName))
         return try await store.read { tx in
             let owner = try self.ownerName(tx, caller, userName: userName)
             return (owner, try tx.accessKeys(userName: owner).sorted { $0.createDate < $1.createDate })
         }
     }
 
-    public func updateAccessKey(_ caller: Principal, userName: String?, accessKeyId: String, active: Bool) async throws {
-        try authorizeIAM(caller, action: "UpdateAccessKey", targetUserKey: targetUserKey(caller, userName: userName),
-                         resource: userARN(caller.accountId, userName ?? caller.userName))
+    public func updateAccessKey(_ caller: Principal, userName: String?, accessKeyId: String, active: Bool) async throws
+    {
+        try authorizeIAM(
+            caller, action: "UpdateAccessKey", targetUserKey: targetUserKey(caller, userName: userName),
+            resource: userARN(caller.accountId, userName ?? caller.userName))
         try await store.write { tx in
             var key = try self.ownedKey(tx, caller, userName: userName, accessKeyId: accessKeyId)
             key.isActive = active
@@ -128,8 +143,9 @@ extension IdentityService {
     }
 
     public func deleteAccessKey(_ caller: Principal, userName: String?, accessKeyId: String) async throws {
-        try authorizeIAM(caller, action: "DeleteAccessKey", targetUserKey: targetUserKey(caller, userName: userName),
-                         resource: userARN(caller.accountId, userName ?? caller.userName))
+        try authorizeIAM(
+            caller, action: "DeleteAccessKey", targetUserKey: targetUserKey(caller, userName: userName),
+            resource: userARN(caller.accountId, userName ?? caller.userName))
         try await store.write { tx in
             _ = try self.ownedKey(tx, caller, userName: userName, accessKeyId: accessKeyId)
             try tx.deleteAccessKey(id: accessKeyId)
@@ -137,7 +153,9 @@ extension IdentityService {
         callers.removeAll()
     }
 
-    private func ownedKey(_ tx: any StoreTransaction, _ caller: Principal, userName: String?, accessKeyId: String) throws
+    private func ownedKey(
+        _ tx: any StoreTransaction, _ caller: Principal, userName: String?, accessKeyId: String
+    ) throws
         -> AccessKeyRecord
     {
         let owner = try ownerName(tx, caller, userName: userName)
@@ -149,19 +167,24 @@ extension IdentityService {
 
     // MARK: Login profiles
 
-    public func createLoginProfile(_ caller: Principal, userName: String?, password: String, resetRequired: Bool)
+    public func createLoginProfile(
+        _ caller: Principal, userName: String?, password: String, resetRequired: Bool
+    )
         async throws -> LoginProfileRecord
     {
-        try authorizeIAM(caller, action: "CreateLoginProfile", targetUserKey: targetUserKey(caller, userName: userName),
-                         resource: userARN(caller.accountId, userName ?? caller.userName))
+        try authorizeIAM(
+            caller, action: "CreateLoginProfile", targetUserKey: targetUserKey(caller, userName: userName),
+            resource: userARN(caller.accountId, userName ?? caller.userName))
         try Self.checkPasswordPolicy(password)
         let hash = try await hashPassword(password)
         let now = clock()
         return try await store.write { tx in
             let owner = try self.ownerName(tx, caller, userName: userName)
-            let profile = LoginProfileRecord(userName: owner, passwordHash: hash, passwordResetRequired: resetRequired, createDate: now)
+            let profile = LoginProfileRecord(
+                userName: owner, passwordHash: hash, passwordResetRequired: resetRequired, createDate: now)
             if try tx.loginProfile(userKey: profile.userKey) != nil {
-                throw AWSError.entityAlreadyExists("Login Profile for user \(owner ?? caller.accountId) already exists.")
+                throw AWSError.entityAlreadyExists(
+                    "Login Profile for user \(owner ?? caller.accountId) already exists.")
             }
             try tx.save(profile)
             return profile
@@ -169,14 +192,18 @@ extension IdentityService {
     }
 
     public func getLoginProfile(_ caller: Principal, userName: String?) async throws -> LoginProfileRecord {
-        try authorizeIAM(caller, action: "GetLoginProfile", targetUserKey: targetUserKey(caller, userName: userName),
-                         resource: userARN(caller.accountId, userName ?? caller.userName))
+        try authorizeIAM(
+            caller, action: "GetLoginProfile", targetUserKey: targetUserKey(caller, userName: userName),
+            resource: userARN(caller.accountId, userName ?? caller.userName))
         return try await store.read { tx in try self.existingLoginProfile(tx, caller, userName: userName) }
     }
 
-    public func updateLoginProfile(_ caller: Principal, userName: String?, password: String?, resetRequired: Bool?) async throws {
-        try authorizeIAM(caller, action: "UpdateLoginProfile", targetUserKey: targetUserKey(caller, userName: userName),
-                         resource: userARN(caller.accountId, userName ?? caller.userName))
+    public func updateLoginProfile(
+        _ caller: Principal, userName: String?, password: String?, resetRequired: Bool?
+    ) async throws {
+        try authorizeIAM(
+            caller, action: "UpdateLoginProfile", targetUserKey: targetUserKey(caller, userName: userName),
+            resource: userARN(caller.accountId, userName ?? caller.userName))
         if let password { try Self.checkPasswordPolicy(password) }
         let hash: String? = if let password { try await hashPassword(password) } else { nil }
         try await store.write { tx in
@@ -188,15 +215,18 @@ extension IdentityService {
     }
 
     public func deleteLoginProfile(_ caller: Principal, userName: String?) async throws {
-        try authorizeIAM(caller, action: "DeleteLoginProfile", targetUserKey: targetUserKey(caller, userName: userName),
-                         resource: userARN(caller.accountId, userName ?? caller.userName))
+        try authorizeIAM(
+            caller, action: "DeleteLoginProfile", targetUserKey: targetUserKey(caller, userName: userName),
+            resource: userARN(caller.accountId, userName ?? caller.userName))
         try await store.write { tx in
             let profile = try self.existingLoginProfile(tx, caller, userName: userName)
             try tx.deleteLoginProfile(userKey: profile.userKey)
         }
     }
 
-    private func existingLoginProfile(_ tx: any StoreTransaction, _ caller: Principal, userName: String?) throws
+    private func existingLoginProfile(
+        _ tx: any StoreTransaction, _ caller: Principal, userName: String?
+    ) throws
         -> LoginProfileRecord
     {
         let owner = try ownerName(tx, caller, userName: userName)
@@ -224,8 +254,9 @@ extension IdentityService {
     /// The default account password policy: at least 8 characters, at most 128.
     static func checkPasswordPolicy(_ password: String) throws {
         guard password.count >= 8 else {
-            throw AWSError(code: "PasswordPolicyViolation",
-                           message: "Password should have a minimum length of 8", httpStatus: 400)
+            throw AWSError(
+                code: "PasswordPolicyViolation",
+                message: "Password should have a minimum length of 8", httpStatus: 400)
         }
     }
 

@@ -1,10 +1,11 @@
 import AWSProtocol
 import Logging
 import Metrics
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Tunables of the identity domain.
@@ -69,7 +70,8 @@ public final class IdentityService: Sendable {
             guard pinned.accessKeyId.hasPrefix("AKIA"), pinned.accessKeyId.count >= 16, pinned.accessKeyId.count <= 128,
                 pinned.accessKeyId.allSatisfy({ $0.isASCIIUpperAlphanumeric })
             else {
-                throw IdentityConfigurationError("VEGAS_ROOT_ACCESS_KEY_ID must look like AKIA… (16–128 upper-case letters/digits)")
+                throw IdentityConfigurationError(
+                    "VEGAS_ROOT_ACCESS_KEY_ID must look like AKIA… (16–128 upper-case letters/digits)")
             }
             guard pinned.secretAccessKey.utf8.count >= 16 else {
                 throw IdentityConfigurationError("VEGAS_ROOT_SECRET_ACCESS_KEY must be at least 16 characters")
@@ -120,10 +122,13 @@ public final class IdentityService: Sendable {
         return account
     }
 
-    static func accessKey(_ credentials: AWSCredentials, userName: String?, secrets: SecretBox, now: Date) -> AccessKeyRecord {
+    static func accessKey(
+        _ credentials: AWSCredentials, userName: String?, secrets: SecretBox, now: Date
+    ) -> AccessKeyRecord {
         AccessKeyRecord(
             accessKeyId: credentials.accessKeyId, userName: userName,
-            secretCiphertext: secrets.seal(Array(credentials.secretAccessKey.utf8), context: accessKeyContext(credentials.accessKeyId)),
+            secretCiphertext: secrets.seal(
+                Array(credentials.secretAccessKey.utf8), context: accessKeyContext(credentials.accessKeyId)),
             isActive: true, createDate: now)
     }
 

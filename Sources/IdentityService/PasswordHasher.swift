@@ -1,9 +1,10 @@
 import Crypto
 import CryptoExtras
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Console passwords, hashed with scrypt. The stored form carries its parameters:
@@ -23,8 +24,10 @@ public struct PasswordHasher: Sendable {
     /// Hashes `password` with a fresh salt. Slow by design: call it off the request executor.
     public func hash(_ password: String) throws -> String {
         let salt = Identifiers.randomBytes(16)
-        let derived = try derive(password, salt: salt, log2Rounds: log2Rounds, blockSize: blockSize, parallelism: parallelism)
-        return "scrypt$\(log2Rounds)$\(blockSize)$\(parallelism)$\(Data(salt).base64EncodedString())$\(Data(derived).base64EncodedString())"
+        let derived = try derive(
+            password, salt: salt, log2Rounds: log2Rounds, blockSize: blockSize, parallelism: parallelism)
+        return
+            "scrypt$\(log2Rounds)$\(blockSize)$\(parallelism)$\(Data(salt).base64EncodedString())$\(Data(derived).base64EncodedString())"
     }
 
     /// Checks `password` against a stored hash in constant time. Malformed stored hashes never match.
@@ -43,7 +46,9 @@ public struct PasswordHasher: Sendable {
         return difference == 0
     }
 
-    private func derive(_ password: String, salt: [UInt8], log2Rounds: Int, blockSize: Int, parallelism: Int) throws -> [UInt8] {
+    private func derive(
+        _ password: String, salt: [UInt8], log2Rounds: Int, blockSize: Int, parallelism: Int
+    ) throws -> [UInt8] {
         let key = try KDF.Scrypt.deriveKey(
             from: Array(password.utf8), salt: salt, outputByteCount: 32, rounds: 1 << log2Rounds,
             blockSize: blockSize, parallelism: parallelism)

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 // Plain records, as a `IdentityStore` keeps them. Secrets are stored only as AEAD ciphertext (see `SecretBox`).

@@ -10,7 +10,8 @@ public final class SQLiteStore: Store {
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     public init(path: String) throws {
         if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            else {
                 throw IdentityConfigurationError("cannot create the database file \(path)")
             }
         }
@@ -177,7 +178,9 @@ private struct SQLiteTransaction: StoreTransaction {
     func save(_ key: AccessKeyRecord) throws { try key.save(db) }
     func deleteAccessKey(id: String) throws { _ = try AccessKeyRecord.deleteOne(db, key: id) }
 
-    func loginProfile(userKey: String) throws -> LoginProfileRecord? { try LoginProfileRecord.fetchOne(db, key: userKey) }
+    func loginProfile(userKey: String) throws -> LoginProfileRecord? {
+        try LoginProfileRecord.fetchOne(db, key: userKey)
+    }
     func save(_ profile: LoginProfileRecord) throws { try profile.save(db) }
     func deleteLoginProfile(userKey: String) throws { _ = try LoginProfileRecord.deleteOne(db, key: userKey) }
 
@@ -191,7 +194,8 @@ private struct SQLiteTransaction: StoreTransaction {
             arguments: [userKey])
     }
     func virtualMFADevices() throws -> [MFADeviceRecord] {
-        try MFADeviceRecord.filter(Column("kind") == MFADeviceKind.virtual.rawValue).order(Column("serialNumber")).fetchAll(db)
+        try MFADeviceRecord.filter(Column("kind") == MFADeviceKind.virtual.rawValue).order(Column("serialNumber"))
+            .fetchAll(db)
     }
     func save(_ device: MFADeviceRecord) throws { try device.save(db) }
     func deleteMFADevice(serialNumber: String) throws { _ = try MFADeviceRecord.deleteOne(db, key: serialNumber) }

@@ -2,7 +2,9 @@ import Crypto
 
 /// The HMAC hash function an OTP generator uses (the otpauth `algorithm` parameter).
 public enum OTPAlgorithm: String, Sendable, CaseIterable, Codable {
-    case sha1 = "SHA1", sha256 = "SHA256", sha512 = "SHA512"
+    case sha1 = "SHA1"
+    case sha256 = "SHA256"
+    case sha512 = "SHA512"
 
     /// HMAC of `message` under `key` with this algorithm's hash function.
     func authenticationCode(for message: [UInt8], key: [UInt8]) -> [UInt8] {

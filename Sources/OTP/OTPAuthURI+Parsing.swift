@@ -43,7 +43,8 @@ private struct OTPAuthURIParser {
         let digits = try number("digits", in: HOTP.allowedDigits, else: OTPAuthURIError.Reason.invalidDigits) ?? 6
         let kind: OTPAuthURI.Kind
         if type.lowercased() == "totp" {
-            kind = .totp(period: try number("period", in: TOTP.allowedPeriods, else: OTPAuthURIError.Reason.invalidPeriod) ?? 30)
+            kind = .totp(
+                period: try number("period", in: TOTP.allowedPeriods, else: OTPAuthURIError.Reason.invalidPeriod) ?? 30)
         } else {
             guard let counterText = parameters["counter"] else { throw OTPAuthURIError(.missingCounter) }
             guard let counter = decimal(counterText) else { throw OTPAuthURIError(.invalidCounter(counterText)) }

@@ -14,9 +14,12 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .emptySecret: "the OTP secret is empty"
-        case .secretTooLong(let count): "the OTP secret is \(count) bytes long, more than the \(HOTP.maximumSecretLength) allowed"
-        case .invalidDigits(let digits): "\(digits) digits is not allowed (\(HOTP.allowedDigits.lowerBound)...\(HOTP.allowedDigits.upperBound))"
-        case .invalidPeriod(let period): "a period of \(period) s is not allowed (\(TOTP.allowedPeriods.lowerBound)...\(TOTP.allowedPeriods.upperBound))"
+        case .secretTooLong(let count):
+            "the OTP secret is \(count) bytes long, more than the \(HOTP.maximumSecretLength) allowed"
+        case .invalidDigits(let digits):
+            "\(digits) digits is not allowed (\(HOTP.allowedDigits.lowerBound)...\(HOTP.allowedDigits.upperBound))"
+        case .invalidPeriod(let period):
+            "a period of \(period) s is not allowed (\(TOTP.allowedPeriods.lowerBound)...\(TOTP.allowedPeriods.upperBound))"
         case .notTimeBased: "the otpauth URI describes a counter-based (hotp) generator, not a time-based one"
         }
     }

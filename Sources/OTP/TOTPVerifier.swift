@@ -66,7 +66,8 @@ public struct TOTPVerifier: Sendable {
 
     /// Exactly `digits` ASCII digits.
     private func isWellFormed(_ code: String) -> Bool {
-        code.utf8.count == totp.hotp.digits && code.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        code.utf8.count == totp.hotp.digits
+            && code.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 }
 

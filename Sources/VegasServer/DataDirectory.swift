@@ -31,7 +31,8 @@ struct DataDirectory {
     }
 
     static func decodeMasterKey(_ text: String) throws -> [UInt8] {
-        guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), data.count == 32 else {
+        guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), data.count == 32
+        else {
             throw IdentityConfigurationError("the master key must be 32 bytes, base64-encoded")
         }
         return Array(data)

@@ -67,7 +67,9 @@ enum IAMActions {
             try v.check()
             let (owner, keys) = try await request.identity.listAccessKeys(request.caller, userName: userName)
             let page = try Page(keys, key: \.accessKeyId, marker: marker, maxItems: maxItems)
-            return [XMLElement("AccessKeyMetadata", children: page.items.map { Shapes.accessKeyMetadata($0, owner: owner) })]
+            return [
+                XMLElement("AccessKeyMetadata", children: page.items.map { Shapes.accessKeyMetadata($0, owner: owner) })
+            ]
                 + page.trailer
         },
         "UpdateAccessKey": { request in
@@ -144,8 +146,10 @@ enum IAMActions {
             _ = v.paging()
             try v.check()
             let aliases = try await request.identity.listAccountAliases(request.caller)
-            return [XMLElement("AccountAliases", children: aliases.map { XMLElement("member", $0) }),
-                    XMLElement("IsTruncated", "false")]
+            return [
+                XMLElement("AccountAliases", children: aliases.map { XMLElement("member", $0) }),
+                XMLElement("IsTruncated", "false"),
+            ]
         },
         "DeleteAccountAlias": { request in
             var v = ParameterValidator(request.parameters)
@@ -211,7 +215,9 @@ enum IAMActions {
             let devices = try await request.identity.listMFADevices(request.caller, userName: userName)
             let page = try Page(devices, key: \.serialNumber, marker: marker, maxItems: maxItems)
             let fallback = request.caller.userName ?? request.caller.accountId
-            return [XMLElement("MFADevices", children: page.items.map { Shapes.mfaDevice($0, fallbackUserName: fallback) })]
+            return [
+                XMLElement("MFADevices", children: page.items.map { Shapes.mfaDevice($0, fallbackUserName: fallback) })
+            ]
                 + page.trailer
         },
         "ListVirtualMFADevices": { request in
@@ -222,7 +228,10 @@ enum IAMActions {
             let devices = try await request.identity.listVirtualMFADevices(
                 request.caller, status: AssignmentStatus(rawValue: status ?? "Any") ?? .any)
             let page = try Page(devices, key: \.device.serialNumber, marker: marker, maxItems: maxItems)
-            return [XMLElement("VirtualMFADevices", children: page.items.map { Shapes.virtualMFADevice($0.device, user: $0.user) })]
+            return [
+                XMLElement(
+                    "VirtualMFADevices", children: page.items.map { Shapes.virtualMFADevice($0.device, user: $0.user) })
+            ]
                 + page.trailer
         },
         "GetMFADevice": { request in
@@ -230,7 +239,8 @@ enum IAMActions {
             let serial = v.string("SerialNumber", required: true, min: 9, max: 256, pattern: .serialNumber)
             let userName = v.string("UserName", min: 1, max: 64, pattern: .userName)
             try v.check()
-            let device = try await request.identity.getMFADevice(request.caller, serialNumber: serial!, userName: userName)
+            let device = try await request.identity.getMFADevice(
+                request.caller, serialNumber: serial!, userName: userName)
             var children: [XMLElement] = []
             if let owner = device.userName { children.append(XMLElement("UserName", owner)) }
             children.append(XMLElement("SerialNumber", device.serialNumber))
@@ -243,7 +253,9 @@ enum IAMActions {
             try v.check()
             let tags = try tags(request.parameters)
             guard !tags.isEmpty else {
-                throw AWSError.validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null")
+                throw AWSError.validation(
+                    "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null"
+                )
             }
             try await request.identity.tagMFADevice(request.caller, serialNumber: serial!, tags: tags)
             return nil
@@ -254,7 +266,9 @@ enum IAMActions {
             try v.check()
             let keys = try request.parameters.memberList("TagKeys")
             guard !keys.isEmpty else {
-                throw AWSError.validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null")
+                throw AWSError.validation(
+                    "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null"
+                )
             }
             try await request.identity.untagMFADevice(request.caller, serialNumber: serial!, tagKeys: keys)
             return nil
@@ -286,12 +300,14 @@ enum IAMActions {
         try parameters.memberStructs("Tags").enumerated().map { index, fields in
             guard let key = fields["Key"], (1...128).contains(key.count) else {
                 throw AWSError.validation(
-                    "1 validation error detected: Value '\(fields["Key"] ?? "null")' at 'tags.\(index + 1).member.key' failed to satisfy constraint: Member must have length between 1 and 128")
+                    "1 validation error detected: Value '\(fields["Key"] ?? "null")' at 'tags.\(index + 1).member.key' failed to satisfy constraint: Member must have length between 1 and 128"
+                )
             }
             let value = fields["Value"] ?? ""
             guard value.count <= 256 else {
                 throw AWSError.validation(
-                    "1 validation error detected: Value at 'tags.\(index + 1).member.value' failed to satisfy constraint: Member must have length less than or equal to 256")
+                    "1 validation error detected: Value at 'tags.\(index + 1).member.value' failed to satisfy constraint: Member must have length less than or equal to 256"
+                )
             }
             return TagRecord(key: key, value: value)
         }
@@ -304,7 +320,8 @@ enum IAMActions {
             var v = ParameterValidator(request.parameters)
             let roleName = v.string("RoleName", required: true, min: 1, max: 64, pattern: .userName)
             let path = v.string("Path", min: 1, max: 512, pattern: .path)
-            let policy = v.string("AssumeRolePolicyDocument", required: true, min: 1, max: 131_072, pattern: .policyDocument)
+            let policy = v.string(
+                "AssumeRolePolicyDocument", required: true, min: 1, max: 131_072, pattern: .policyDocument)
             let description = v.string("Description", max: 1000)
             let maxSession = v.integer("MaxSessionDuration", min: 3600, max: 43_200)
             try v.check()

@@ -46,33 +46,43 @@ struct QueryAPI: Sendable {
                 authorization, request: signed,
                 signingKey: signingKeys.key(for: authorization, secretAccessKey: caller.secretAccessKey), now: clock())
 
-            let parameters = try QueryParameters(formEncoded: request.method == .post ? body : Array((request.uri.query ?? "").utf8))
+            let parameters = try QueryParameters(
+                formEncoded: request.method == .post ? body : Array((request.uri.query ?? "").utf8))
             guard let name = parameters["Action"], !name.isEmpty else { throw AWSError.missingAction }
-            guard let handler = table.handlers[name] else { throw AWSError.invalidAction(name, version: parameters["Version"]) }
+            guard let handler = table.handlers[name] else {
+                throw AWSError.invalidAction(name, version: parameters["Version"])
+            }
             action = name
             guard parameters["Version"] == table.version else {
                 throw AWSError.invalidAction(name, version: parameters["Version"])
             }
             logger[metadataKey: "action"] = "\(name)"
-            let result = try await handler(ActionRequest(parameters: parameters, caller: caller.principal, identity: identity))
-            response = xml(.ok, QueryResponse.success(action: name, namespace: namespace, result: result, requestId: requestId),
-                           requestId: requestId)
+            let result = try await handler(
+                ActionRequest(parameters: parameters, caller: caller.principal, identity: identity))
+            response = xml(
+                .ok, QueryResponse.success(action: name, namespace: namespace, result: result, requestId: requestId),
+                requestId: requestId)
             outcome = "ok"
         } catch let error as AWSError {
-            response = xml(HTTPResponse.Status(code: error.httpStatus),
-                           QueryResponse.error(error, namespace: namespace, requestId: requestId), requestId: requestId)
+            response = xml(
+                HTTPResponse.Status(code: error.httpStatus),
+                QueryResponse.error(error, namespace: namespace, requestId: requestId), requestId: requestId)
             outcome = error.code
         } catch {
-            logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))", "detail": "\(error)"])
+            logger.error(
+                "request failed", metadata: ["error": "\(String(reflecting: type(of: error)))", "detail": "\(error)"])
             let failure = AWSError.serviceFailure()
-            response = xml(.internalServerError, QueryResponse.error(failure, namespace: namespace, requestId: requestId),
-                           requestId: requestId)
+            response = xml(
+                .internalServerError, QueryResponse.error(failure, namespace: namespace, requestId: requestId),
+                requestId: requestId)
             outcome = failure.code
         }
         let elapsed = ContinuousClock.now - started
-        Counter(label: "vegas_requests_total", dimensions: [("action", action), ("code", outcome)], factory: metrics).increment()
+        Counter(label: "vegas_requests_total", dimensions: [("action", action), ("code", outcome)], factory: metrics)
+            .increment()
         Timer(label: "vegas_request_duration_seconds", dimensions: [("action", action)], factory: metrics)
-            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            .recordNanoseconds(
+                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         // One access-log line per request at debug level (--log-level debug); failures of the server itself are errors.
         logger.debug("request", metadata: ["code": "\(outcome)", "status": "\(response.status.code)"])
         return response
@@ -81,7 +91,8 @@ struct QueryAPI: Sendable {
     /// The raw body, refused early (413) when larger than the limit.
     private func readBody(_ request: Request) async throws -> [UInt8] {
         let tooLarge = AWSError(
-            code: "RequestEntityTooLarge", message: "Request body must not exceed \(maxBodyBytes) bytes.", httpStatus: 413)
+            code: "RequestEntityTooLarge", message: "Request body must not exceed \(maxBodyBytes) bytes.",
+            httpStatus: 413)
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes { throw tooLarge }
         do {
             return Array(try await request.body.collect(upTo: maxBodyBytes).readableBytesView)

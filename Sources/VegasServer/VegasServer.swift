@@ -49,7 +49,8 @@ public struct VegasServer: Sendable {
     ) async throws {
         let directory = DataDirectory(path: configuration.dataDirectory)
         try directory.create()
-        let masterKey = try configuration.masterKey.map(DataDirectory.decodeMasterKey) ?? directory.loadOrCreateMasterKey()
+        let masterKey =
+            try configuration.masterKey.map(DataDirectory.decodeMasterKey) ?? directory.loadOrCreateMasterKey()
         let store = try SQLiteStore(path: directory.databasePath)
         let registry = PrometheusCollectorRegistry()
         let identity = IdentityService(
@@ -89,7 +90,9 @@ public struct VegasServer: Sendable {
     }
 
     /// The Hummingbird application; `onServerRunning` receives the bound port.
-    public func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    public func application(
+        logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    )
         -> some ApplicationProtocol
     {
         Application(

@@ -32,10 +32,12 @@ enum Shapes {
     }
 
     static func loginProfile(_ profile: LoginProfileRecord, fallbackName: String) -> XMLElement {
-        element("LoginProfile", [
-            element("UserName", profile.userName ?? fallbackName), date("CreateDate", profile.createDate),
-            element("PasswordResetRequired", profile.passwordResetRequired ? "true" : "false"),
-        ])
+        element(
+            "LoginProfile",
+            [
+                element("UserName", profile.userName ?? fallbackName), date("CreateDate", profile.createDate),
+                element("PasswordResetRequired", profile.passwordResetRequired ? "true" : "false"),
+            ])
     }
 
     static func tags(_ tags: [TagRecord]) -> XMLElement {
@@ -43,7 +45,9 @@ enum Shapes {
     }
 
     static func mfaDevice(_ device: MFADeviceRecord, fallbackUserName: String) -> XMLElement {
-        var children = [element("UserName", device.userName ?? fallbackUserName), element("SerialNumber", device.serialNumber)]
+        var children = [
+            element("UserName", device.userName ?? fallbackUserName), element("SerialNumber", device.serialNumber),
+        ]
         if let enableDate = device.enableDate { children.append(date("EnableDate", enableDate)) }
         return element("member", children)
     }
@@ -68,11 +72,13 @@ enum Shapes {
     }
 
     static func credentials(_ issued: IssuedCredentials) -> XMLElement {
-        element("Credentials", [
-            element("AccessKeyId", issued.credentials.accessKeyId),
-            element("SecretAccessKey", issued.credentials.secretAccessKey),
-            element("SessionToken", issued.credentials.sessionToken ?? ""),
-            date("Expiration", issued.expiration),
-        ])
+        element(
+            "Credentials",
+            [
+                element("AccessKeyId", issued.credentials.accessKeyId),
+                element("SecretAccessKey", issued.credentials.secretAccessKey),
+                element("SessionToken", issued.credentials.sessionToken ?? ""),
+                date("Expiration", issued.expiration),
+            ])
     }
 }

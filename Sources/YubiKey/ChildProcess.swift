@@ -2,11 +2,11 @@ import Dispatch
 import Synchronization
 
 #if canImport(Darwin)
-import Darwin
+    import Darwin
 #elseif canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// A child process started with `posix_spawn` in a session of its own, so that it has no controlling terminal: a
@@ -235,15 +235,16 @@ final class ChildProcess: Sendable {
         _ path: String, _ arguments: [String], _ environment: [String], standardStreams: [Int32]
     ) -> Result<pid_t, SpawnFailure> {
         #if canImport(Darwin)
-        var actions: posix_spawn_file_actions_t? = nil
-        var attributes: posix_spawnattr_t? = nil
-        let flags = POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_CLOEXEC_DEFAULT
+            var actions: posix_spawn_file_actions_t? = nil
+            var attributes: posix_spawnattr_t? = nil
+            let flags =
+                POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_CLOEXEC_DEFAULT
         #else
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
-        // POSIX_SPAWN_SETSID (glibc >= 2.26, musl): a GNU extension that Swift does not import.
-        let setSession: Int32 = 0x80
-        let flags = setSession | Int32(POSIX_SPAWN_SETSIGDEF) | Int32(POSIX_SPAWN_SETSIGMASK)
+            var actions = posix_spawn_file_actions_t()
+            var attributes = posix_spawnattr_t()
+            // POSIX_SPAWN_SETSID (glibc >= 2.26, musl): a GNU extension that Swift does not import.
+            let setSession: Int32 = 0x80
+            let flags = setSession | Int32(POSIX_SPAWN_SETSIGDEF) | Int32(POSIX_SPAWN_SETSIGMASK)
         #endif
         posix_spawn_file_actions_init(&actions)
         posix_spawnattr_init(&attributes)

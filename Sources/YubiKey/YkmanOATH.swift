@@ -1,14 +1,14 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 #if canImport(Darwin)
-import Darwin
+    import Darwin
 #elseif canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Drives `ykman` OATH commands. The seed is passed on ykman's stdin, never in argv.
@@ -74,7 +74,9 @@ public struct YkmanOATH: Sendable {
     /// ykman prefers the account whose id is exactly `label`; without one it takes the only account containing
     /// `label` (case-insensitive), and throws ``YubiKeyError/Reason/ambiguousLabel(_:matches:)`` for several.
     /// `onTouchPrompt` runs at most once, on a background thread.
-    public func code(label: String, onTouchPrompt: @Sendable @escaping () -> Void = {}) async throws(YubiKeyError)
+    public func code(
+        label: String, onTouchPrompt: @Sendable @escaping () -> Void = {}
+    ) async throws(YubiKeyError)
         -> String
     {
         let command = try YkmanCommand.code(serial: serial, label: label)
@@ -93,7 +95,9 @@ public struct YkmanOATH: Sendable {
     }
 
     /// Runs ykman; returns its standard output when it exits 0, else throws the error its texts describe.
-    private func run(_ command: YkmanCommand, label: String?, watch: ChildProcess.Watch? = nil)
+    private func run(
+        _ command: YkmanCommand, label: String?, watch: ChildProcess.Watch? = nil
+    )
         async throws(YubiKeyError) -> String
     {
         guard !Task.isCancelled else { throw YubiKeyError(.cancelled) }

@@ -1,12 +1,12 @@
-import ArgumentParser
 import AWSProtocol
+import ArgumentParser
 import Credentials
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension Context {
@@ -18,14 +18,16 @@ extension Context {
     func credentials(profile: String) async throws -> (CachedCredentials, AssumeConfiguration) {
         let (configuration, longTerm) = try AssumeConfiguration.resolve(
             profile: profile, files: try awsFiles(), environment: environment)
-        let margin = try environment["VEGAS_CACHE_REFRESH_MARGIN"].map { text -> TimeInterval in
-            guard let seconds = TimeInterval(text), seconds >= 0 else {
-                throw ValidationError("VEGAS_CACHE_REFRESH_MARGIN must be a number of seconds, got '\(text)'")
-            }
-            return seconds
-        } ?? 600
+        let margin =
+            try environment["VEGAS_CACHE_REFRESH_MARGIN"].map { text -> TimeInterval in
+                guard let seconds = TimeInterval(text), seconds >= 0 else {
+                    throw ValidationError("VEGAS_CACHE_REFRESH_MARGIN must be a number of seconds, got '\(text)'")
+                }
+                return seconds
+            } ?? 600
         let codes = configuration.mfa.map {
-            MFACodes(source: $0, messages: messages, vault: vault, environment: environment, stateDirectory: cache.directory)
+            MFACodes(
+                source: $0, messages: messages, vault: vault, environment: environment, stateDirectory: cache.directory)
         }
         let broker = CredentialBroker(cache: cache, refreshMargin: margin)
         return (try await broker.credentials(for: configuration, longTerm: longTerm, codes: codes), configuration)
@@ -40,7 +42,9 @@ struct ProfileArgument: ParsableArguments {
 struct Assume: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assume",
-        abstract: "Print temporary credentials as credential_process JSON (for `credential_process = vegas-credentials assume --profile=P`).")
+        abstract:
+            "Print temporary credentials as credential_process JSON (for `credential_process = vegas-credentials assume --profile=P`)."
+    )
 
     @OptionGroup var profileArgument: ProfileArgument
 
@@ -54,7 +58,8 @@ struct Assume: AsyncParsableCommand {
 
 /// `exec`: runs a command with the credentials in its environment, as aws-vault does.
 struct Exec: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "exec", abstract: "Run a command with the profile's credentials in its environment.")
+    static let configuration = CommandConfiguration(
+        commandName: "exec", abstract: "Run a command with the profile's credentials in its environment.")
 
     @OptionGroup var profileArgument: ProfileArgument
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments (after --).") var command: [String]
@@ -76,7 +81,8 @@ struct Exec: AsyncParsableCommand {
         }
     }
 
-    static func variables(_ credentials: CachedCredentials, _ configuration: AssumeConfiguration) -> [(String, String)] {
+    static func variables(_ credentials: CachedCredentials, _ configuration: AssumeConfiguration) -> [(String, String)]
+    {
         var variables = [
             ("AWS_ACCESS_KEY_ID", credentials.accessKeyId), ("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey),
             ("AWS_SESSION_TOKEN", credentials.sessionToken),
@@ -92,7 +98,8 @@ struct Exec: AsyncParsableCommand {
 struct Export: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument { case json, env }
 
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Print the profile's credentials as JSON or shell variables.")
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Print the profile's credentials as JSON or shell variables.")
 
     @OptionGroup var profileArgument: ProfileArgument
     @Option(help: "json or env.") var format = Format.json
@@ -116,7 +123,8 @@ struct Cache: AsyncParsableCommand {
         abstract: "Inspect or empty the credential cache.", subcommands: [List.self, Clean.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "What is cached and until when (no secrets).")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "What is cached and until when (no secrets).")
 
         func run() async throws {
             try await reportingErrors {
@@ -134,7 +142,8 @@ struct Cache: AsyncParsableCommand {
     }
 
     struct Clean: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "clean", abstract: "Remove every cached credential and the cache key.")
+        static let configuration = CommandConfiguration(
+            commandName: "clean", abstract: "Remove every cached credential and the cache key.")
 
         func run() async throws {
             try await reportingErrors {
@@ -153,14 +162,17 @@ struct Config: AsyncParsableCommand {
         abstract: "Show the profiles vegas-credentials uses.", subcommands: [List.self, ShowProfile.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "Profiles with a role or an MFA device.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "Profiles with a role or an MFA device.")
 
         func run() async throws {
             try await reportingErrors {
                 let profiles = try Context().awsFiles().profiles
                 for name in profiles.profileNames {
                     if let role = profiles.setting("vegas_role_arn", profile: name) {
-                        print("\(name)\trole \(role) via \(profiles.setting("vegas_source_profile", profile: name) ?? name)")
+                        print(
+                            "\(name)\trole \(role) via \(profiles.setting("vegas_source_profile", profile: name) ?? name)"
+                        )
                     } else if let serial = profiles.setting("mfa_serial", profile: name) {
                         print("\(name)\tMFA \(serial)")
                     }
@@ -170,7 +182,8 @@ struct Config: AsyncParsableCommand {
     }
 
     struct ShowProfile: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show-profile", abstract: "The profile as resolved (no secrets).")
+        static let configuration = CommandConfiguration(
+            commandName: "show-profile", abstract: "The profile as resolved (no secrets).")
 
         @OptionGroup var profileArgument: ProfileArgument
 
@@ -191,12 +204,16 @@ struct Config: AsyncParsableCommand {
                 ]
                 if let mfa = configuration.mfa {
                     lines.append(("MFA device", mfa.serialNumber))
-                    let source = mfa.process.map { "mfa_process: \($0)" } ?? mfa.vaultAccount.map { "vault: \($0)" }
-                        ?? mfa.yubikeyLabel.map { "YubiKey \(mfa.yubikeySerial ?? ""): \($0)" } ?? "typed on the terminal"
+                    let source =
+                        mfa.process.map { "mfa_process: \($0)" } ?? mfa.vaultAccount.map { "vault: \($0)" }
+                        ?? mfa.yubikeyLabel.map { "YubiKey \(mfa.yubikeySerial ?? ""): \($0)" }
+                        ?? "typed on the terminal"
                     lines.append(("MFA code source", source))
                 }
                 if let externalId = configuration.externalId { lines.append(("external id", externalId)) }
-                for (name, value) in lines { print("\(name):".padding(toLength: 22, withPad: " ", startingAt: 0) + value) }
+                for (name, value) in lines {
+                    print("\(name):".padding(toLength: 22, withPad: " ", startingAt: 0) + value)
+                }
             }
         }
     }

@@ -21,8 +21,9 @@ struct MFACommand: AsyncParsableCommand {
 
     struct Setup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-        commandName: "setup",
-            abstract: "Create a virtual MFA device, load it into your authenticators, enable it, record it in the config.")
+            commandName: "setup",
+            abstract:
+                "Create a virtual MFA device, load it into your authenticators, enable it, record it in the config.")
 
         @OptionGroup var profileOption: ProfileOption
         @Option(help: "Device name (default: the user name).") var deviceName: String?
@@ -32,7 +33,8 @@ struct MFACommand: AsyncParsableCommand {
         @Flag(help: "Store the seed in the built-in authenticator's vault.") var vault = false
         @Flag(help: "Show the QR code on the terminal for a backup phone app.") var qr = false
         @Option(help: "Write the QR code to this PNG file.") var qrPng: String?
-        @Flag(help: "Print the seed (base32) on stdout, e.g. for the root account's offline backup.") var showSecret = false
+        @Flag(help: "Print the seed (base32) on stdout, e.g. for the root account's offline backup.") var showSecret =
+            false
 
         func validate() throws {
             guard serial == nil || yubikey else { throw ValidationError("--serial needs --yubikey") }
@@ -65,7 +67,7 @@ struct MFACommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-        commandName: "list",
+            commandName: "list",
             abstract: "List the user's MFA devices and which local authenticator holds each.")
 
         @OptionGroup var profileOption: ProfileOption
@@ -79,7 +81,9 @@ struct MFACommand: AsyncParsableCommand {
                     let kind = device.serialNumber.contains(":u2f/") ? "security key" : "virtual (TOTP)"
                     let holders = MFAHolders.of(device.serialNumber, in: files)
                     let enabled = device.enableDate.map { ISO8601DateFormatter().string(from: $0) } ?? "-"
-                    print("\(device.serialNumber)\t\(kind)\tenabled \(enabled)\t\(holders.isEmpty ? "no local authenticator" : holders.joined(separator: ", "))")
+                    print(
+                        "\(device.serialNumber)\t\(kind)\tenabled \(enabled)\t\(holders.isEmpty ? "no local authenticator" : holders.joined(separator: ", "))"
+                    )
                 }
             }
         }
@@ -87,8 +91,9 @@ struct MFACommand: AsyncParsableCommand {
 
     struct Resync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-        commandName: "resync",
-            abstract: "Resynchronise the profile's device (mfa_serial) with two consecutive codes from its authenticator.")
+            commandName: "resync",
+            abstract:
+                "Resynchronise the profile's device (mfa_serial) with two consecutive codes from its authenticator.")
 
         @OptionGroup var profileOption: ProfileOption
 
@@ -119,7 +124,7 @@ struct MFACommand: AsyncParsableCommand {
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-        commandName: "remove",
+            commandName: "remove",
             abstract: "Deactivate and delete a virtual MFA device, and remove its local copies and config entries.")
 
         @OptionGroup var profileOption: ProfileOption
@@ -152,7 +157,8 @@ struct MFACommand: AsyncParsableCommand {
                         context.messages.say("Removed \(label) from the YubiKey.")
                     }
                     try files.editConfig(profile: name) { document, section in
-                        for key in ["mfa_serial", "vegas_vault_account", "vegas_yubikey_label", "vegas_yubikey_serial"] {
+                        for key in ["mfa_serial", "vegas_vault_account", "vegas_yubikey_label", "vegas_yubikey_serial"]
+                        {
                             document.remove(key, in: section)
                         }
                     }

@@ -11,12 +11,13 @@ struct OTPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "otp",
         abstract: "The built-in authenticator: TOTP/HOTP accounts in an encrypted vault.",
-        discussion: "The vault lives in $VEGAS_HOME (else $XDG_DATA_HOME/vegas); VEGAS_VAULT_PASSWORD supplies its passphrase.",
+        discussion:
+            "The vault lives in $VEGAS_HOME (else $XDG_DATA_HOME/vegas); VEGAS_VAULT_PASSWORD supplies its passphrase.",
         subcommands: [Add.self, List.self, Code.self, Remove.self, QR.self, Export.self, Import.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-        commandName: "add",
+            commandName: "add",
             abstract: "Add an account from --secret, --uri, or a secret or otpauth URI on standard input.")
 
         @Argument(help: "Name of the account in the vault.") var name: String
@@ -44,7 +45,8 @@ struct OTPCommand: AsyncParsableCommand {
                     parsed = try OTPAuthURI(parsing: input)
                 } else {
                     parsed = OTPAuthURI(
-                        kind: .totp(period: period), issuer: issuer, accountName: name, secret: try Self.decodeSecret(input),
+                        kind: .totp(period: period), issuer: issuer, accountName: name,
+                        secret: try Self.decodeSecret(input),
                         algorithm: OTPAlgorithm(rawValue: algorithm.uppercased()) ?? .sha1, digits: digits)
                     _ = try parsed.totp()
                 }
@@ -77,7 +79,8 @@ struct OTPCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the accounts (no secrets).")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the accounts (no secrets).")
 
         func run() async throws {
             try await reportingErrors {
@@ -96,7 +99,8 @@ struct OTPCommand: AsyncParsableCommand {
     }
 
     struct Code: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "code", abstract: "Print an account's current code.")
+        static let configuration = CommandConfiguration(
+            commandName: "code", abstract: "Print an account's current code.")
 
         @Argument(help: "Account name.") var name: String
         @Flag(help: "Keep showing codes with a countdown of the seconds left (Ctrl-C to stop).") var watch = false
@@ -117,11 +121,16 @@ struct OTPCommand: AsyncParsableCommand {
                     return
                 }
                 let totp = try account.uri.totp()
-                guard let terminal = context.messages.terminal else { throw ValidationError("--watch needs a terminal") }
+                guard let terminal = context.messages.terminal else {
+                    throw ValidationError("--watch needs a terminal")
+                }
                 while !Task.isCancelled {
                     let now = Int64(Date().timeIntervalSince1970)
-                    terminal.write("\r" + Countdown.line(code: totp.code(at: now), left: totp.secondsRemaining(at: now),
-                                                           period: totp.period))
+                    terminal.write(
+                        "\r"
+                            + Countdown.line(
+                                code: totp.code(at: now), left: totp.secondsRemaining(at: now),
+                                period: totp.period))
                     try await Task.sleep(for: .milliseconds(250))
                 }
             }
@@ -168,7 +177,7 @@ struct OTPCommand: AsyncParsableCommand {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-        commandName: "export",
+            commandName: "export",
             abstract: "Print every account as an otpauth URI (one per line). The output holds the secrets.")
 
         func run() async throws {
@@ -180,7 +189,7 @@ struct OTPCommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-        commandName: "import",
+            commandName: "import",
             abstract: "Add accounts from otpauth URIs, one per line (blank lines and # comments skipped).")
 
         @Argument(help: "File to read; standard input when absent or '-'.") var file: String?
@@ -199,9 +208,10 @@ struct OTPCommand: AsyncParsableCommand {
                 }
                 guard data.count <= 1 << 20 else { throw ValidationError("the import is larger than 1 MiB") }
                 var uris: [OTPAuthURI] = []
-                for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-                    .enumerated()
-                {
+                for (index, line) in String(decoding: data, as: UTF8.self).split(
+                    separator: "\n", omittingEmptySubsequences: false
+                )
+                .enumerated() {
                     let text = line.trimmingCharacters(in: .whitespaces)
                     if text.isEmpty || text.hasPrefix("#") { continue }
                     do {

@@ -6,9 +6,9 @@ import ServiceLifecycle
 import VegasServer
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @main
@@ -34,7 +34,9 @@ struct VegasServerCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         guard mfaMaxFailures >= 1 else { throw ValidationError("--mfa-max-failures must be at least 1") }
         guard mfaLockoutSeconds >= 1 else { throw ValidationError("--mfa-lockout-seconds must be at least 1") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("unknown --log-level '\(logLevel)'")
+        }
     }
 
     func run() async throws {

@@ -70,7 +70,9 @@ private func holds(
         #expect(try decision(policy, assumeRole(mismatch)) == .implicitDeny)
         // A variable whose key is absent from the request matches nothing.
         #expect(try decision(policy, assumeRole(["sts:rolesessionname": ["alice"]])) == .implicitDeny)
-        #expect(try holds(#"{"StringEquals": {"sts:SourceIdentity": "DevUser123"}}"#, key: "sts:sourceidentity", "DevUser123"))
+        #expect(
+            try holds(
+                #"{"StringEquals": {"sts:SourceIdentity": "DevUser123"}}"#, key: "sts:sourceidentity", "DevUser123"))
     }
 }
 
@@ -119,7 +121,8 @@ private func holds(
     }
 
     @Test func explicitPrincipalArnWinsForRoleSessions() throws {
-        let policy = trustPolicy(condition: #"{"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/ops"}}"#)
+        let policy = trustPolicy(
+            condition: #"{"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/ops"}}"#)
         let session = "arn:aws:sts::111122223333:assumed-role/ops/s1"
         #expect(try decision(policy, assumeRole(by: session)) == .implicitDeny)
         let withRole = assumeRole(by: session, ["aws:PrincipalArn": ["arn:aws:iam::111122223333:role/ops"]])
@@ -131,11 +134,18 @@ private func holds(
         #expect(try holds(condition, key: "aws:principalarn", "arn:aws:iam::123456789012:role/admin"))
         #expect(try !holds(condition, key: "aws:principalarn", "arn:aws:iam::123456789012:user/x:role/admin"))
         #expect(try !holds(condition, key: "aws:principalarn", "not-an-arn"))
-        #expect(try holds(#"{"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/a*"}}"#, key: "aws:principalarn", "x"))
+        #expect(
+            try holds(#"{"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/a*"}}"#, key: "aws:principalarn", "x"))
     }
 
     @Test func principalAccountDefaultsToTheCallerAccount() throws {
-        #expect(try decision(trustPolicy(condition: #"{"StringEquals": {"aws:PrincipalAccount": "111122223333"}}"#), assumeRole()) == .allow)
-        #expect(try decision(trustPolicy(condition: #"{"StringEquals": {"aws:PrincipalAccount": "444455556666"}}"#), assumeRole()) == .implicitDeny)
+        #expect(
+            try decision(
+                trustPolicy(condition: #"{"StringEquals": {"aws:PrincipalAccount": "111122223333"}}"#), assumeRole())
+                == .allow)
+        #expect(
+            try decision(
+                trustPolicy(condition: #"{"StringEquals": {"aws:PrincipalAccount": "444455556666"}}"#), assumeRole())
+                == .implicitDeny)
     }
 }

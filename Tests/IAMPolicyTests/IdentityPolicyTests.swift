@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct IdentityPolicyTests {
     func request(_ action: String, _ resource: String, _ values: [String: [String]] = [:]) -> RequestContext {
-        RequestContext(principalARN: alice, principalAccount: account, action: action, resource: resource, values: values)
+        RequestContext(
+            principalARN: alice, principalAccount: account, action: action, resource: resource, values: values)
     }
 
     @Test func resourceWildcardsMatchPartByPart() throws {
@@ -12,8 +13,12 @@ import Testing
              "Resource": ["arn:aws:iam::*:mfa/*", "arn:aws:iam::111122223333:user/division/*"]}}
             """
         #expect(try decision(policy, kind: .identity, request("iam:ListMFADevices", alice)) == .allow)
-        #expect(try decision(policy, kind: .identity, request("iam:EnableMFADevice", "arn:aws:iam::444455556666:mfa/x")) == .allow)
-        #expect(try decision(policy, kind: .identity, request("iam:ListMFADevices", "arn:aws:iam::111122223333:user/bob")) == .implicitDeny)
+        #expect(
+            try decision(policy, kind: .identity, request("iam:EnableMFADevice", "arn:aws:iam::444455556666:mfa/x"))
+                == .allow)
+        #expect(
+            try decision(policy, kind: .identity, request("iam:ListMFADevices", "arn:aws:iam::111122223333:user/bob"))
+                == .implicitDeny)
         #expect(try decision(policy, kind: .identity, request("iam:CreateUser", alice)) == .implicitDeny)
     }
 
@@ -23,7 +28,8 @@ import Testing
               {"Effect": "Allow", "Action": "*", "Resource": "*"},
               {"Effect": "Deny", "NotAction": "iam:ChangePassword", "NotResource": "arn:aws:iam::*:user/division/*"}]}
             """
-        #expect(try decision(policy, kind: .identity, request("s3:GetObject", "arn:aws:s3:::bucket/key")) == .explicitDeny)
+        #expect(
+            try decision(policy, kind: .identity, request("s3:GetObject", "arn:aws:s3:::bucket/key")) == .explicitDeny)
         #expect(try decision(policy, kind: .identity, request("s3:GetObject", alice)) == .allow)
         #expect(try decision(policy, kind: .identity, request("iam:ChangePassword", "arn:aws:s3:::b")) == .allow)
     }
@@ -45,8 +51,14 @@ import Testing
             {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject",
              "Resource": "arn:aws:s3:::b/${aws:username}/${*}${?}${$}"}}
             """
-        #expect(try decision(policy, kind: .identity, request("s3:GetObject", "arn:aws:s3:::b/a*/*?$", ["aws:username": ["a*"]])) == .allow)
-        #expect(try decision(policy, kind: .identity, request("s3:GetObject", "arn:aws:s3:::b/abc/*?$", ["aws:username": ["a*"]])) == .implicitDeny)
+        #expect(
+            try decision(
+                policy, kind: .identity, request("s3:GetObject", "arn:aws:s3:::b/a*/*?$", ["aws:username": ["a*"]]))
+                == .allow)
+        #expect(
+            try decision(
+                policy, kind: .identity, request("s3:GetObject", "arn:aws:s3:::b/abc/*?$", ["aws:username": ["a*"]]))
+                == .implicitDeny)
     }
 
     @Test func variablesAreLiteralIn2008Documents() throws {
@@ -54,8 +66,12 @@ import Testing
             {"Version": "2008-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject",
              "Resource": "arn:aws:s3:::b/${aws:username}"}}
             """
-        #expect(try decision(policy, kind: .identity, request("s3:GetObject", "arn:aws:s3:::b/${aws:username}")) == .allow)
-        #expect(try decision(policy, kind: .identity, request("s3:GetObject", "arn:aws:s3:::b/alice", ["aws:username": ["alice"]])) == .implicitDeny)
+        #expect(
+            try decision(policy, kind: .identity, request("s3:GetObject", "arn:aws:s3:::b/${aws:username}")) == .allow)
+        #expect(
+            try decision(
+                policy, kind: .identity, request("s3:GetObject", "arn:aws:s3:::b/alice", ["aws:username": ["alice"]]))
+                == .implicitDeny)
     }
 
     @Test func mfaDenyPatternForIdentityPolicies() throws {
@@ -68,6 +84,9 @@ import Testing
             """
         #expect(try decision(policy, kind: .identity, request("ec2:RunInstances", "*")) == .explicitDeny)
         #expect(try decision(policy, kind: .identity, request("sts:GetSessionToken", "*")) == .allow)
-        #expect(try decision(policy, kind: .identity, request("ec2:RunInstances", "*", ["aws:multifactorauthpresent": ["true"]])) == .allow)
+        #expect(
+            try decision(
+                policy, kind: .identity, request("ec2:RunInstances", "*", ["aws:multifactorauthpresent": ["true"]]))
+                == .allow)
     }
 }

@@ -39,7 +39,9 @@ import Testing
         #expect(try decision(policy, assumeRole(["aws:multifactorauthpresent": ["false"]])) == .explicitDeny)
     }
 
-    @Test(arguments: [("1200", PolicyDecision.allow), ("3599", .allow), ("3600", .implicitDeny), ("7200", .implicitDeny)])
+    @Test(arguments: [
+        ("1200", PolicyDecision.allow), ("3599", .allow), ("3600", .implicitDeny), ("7200", .implicitDeny),
+    ])
     func numericLessThanMultiFactorAuthAge(age: String, expected: PolicyDecision) throws {
         let policy = trustPolicy(condition: #"{"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}"#)
         #expect(try decision(policy, assumeRole(["aws:multifactorauthage": [age]])) == expected)
@@ -115,13 +117,15 @@ import Testing
         let policy = trustPolicy(principal: #"{"AWS": ["arn:aws:iam::111122223333:user/division/team/alice"]}"#)
         #expect(try decision(policy, assumeRole(by: alice)) == .allow)
         #expect(try decision(policy, assumeRole(by: "arn:aws:iam::111122223333:user/alice")) == .implicitDeny)
-        #expect(try decision(policy, assumeRole(by: "arn:aws:iam::111122223333:user/division/team/bob")) == .implicitDeny)
+        #expect(
+            try decision(policy, assumeRole(by: "arn:aws:iam::111122223333:user/division/team/bob")) == .implicitDeny)
     }
 
     @Test func wrongAccountIsDenied() throws {
         let other = assumeRole(by: "arn:aws:iam::999988887777:user/division/team/alice", account: "999988887777")
         #expect(try decision(trustPolicy(principal: #"{"AWS": "111122223333"}"#), other) == .implicitDeny)
-        #expect(try decision(trustPolicy(principal: #"{"AWS": "arn:aws:iam::111122223333:root"}"#), other) == .implicitDeny)
+        #expect(
+            try decision(trustPolicy(principal: #"{"AWS": "arn:aws:iam::111122223333:root"}"#), other) == .implicitDeny)
         #expect(try decision(trustPolicy(principal: #"{"AWS": "\#(alice)"}"#), other) == .implicitDeny)
     }
 
@@ -162,7 +166,8 @@ import Testing
             kind: .trust)
         #expect(
             document.statements[0].principals == [
-                .account("111122223333"), .account("444455556666"), .everyone, .arn(alice), .service("ec2.amazonaws.com"),
+                .account("111122223333"), .account("444455556666"), .everyone, .arn(alice),
+                .service("ec2.amazonaws.com"),
             ])
     }
 }
@@ -194,7 +199,9 @@ import Testing
         #expect(try PolicyDocument(json: policy, kind: .trust).statements[0].actions.isNegated)
     }
 
-    @Test(arguments: [#""*""#, #""sts:*""#, #""sts:Assume*""#, #""sts:AssumeRol?""#, #""STS:assumerole""#, #""sts:*Role""#])
+    @Test(arguments: [
+        #""*""#, #""sts:*""#, #""sts:Assume*""#, #""sts:AssumeRol?""#, #""STS:assumerole""#, #""sts:*Role""#,
+    ])
     func wildcardAndCaseInsensitiveActionsMatch(action: String) throws {
         #expect(try decision(trustPolicy(action: action), assumeRole(action: "sts:AssumeRole")) == .allow)
     }

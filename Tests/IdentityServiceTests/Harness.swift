@@ -39,7 +39,8 @@ struct Harness {
             store: store, secrets: try SecretBox(masterKey: Identifiers.randomBytes(32)), configuration: configuration,
             metrics: NOOPMetricsHandler.instance, logger: Logger(label: "test"), clock: { clock.now })
         let bootstrap = try await service.bootstrap(accountId: "123456789012", pinnedRootKey: nil)
-        root = try await service.caller(accessKeyId: bootstrap.newRootCredentials!.accessKeyId, securityToken: nil).principal
+        root = try await service.caller(accessKeyId: bootstrap.newRootCredentials!.accessKeyId, securityToken: nil)
+            .principal
     }
 
     /// A user with its own long-term key, as a principal.

@@ -106,7 +106,8 @@ struct MFALifecycleTests {
         }
         #expect(ahead?.code == "AccessDenied")
         try await h.service.resyncMFADevice(
-            alice, userName: "alice", serialNumber: serial, code1: h.code(totp, offset: 6), code2: h.code(totp, offset: 7))
+            alice, userName: "alice", serialNumber: serial, code1: h.code(totp, offset: 6),
+            code2: h.code(totp, offset: 7))
         h.clock.advance(30)
         _ = try await h.service.getSessionToken(
             alice, durationSeconds: nil, serialNumber: serial, tokenCode: h.code(totp, offset: 7))
@@ -161,9 +162,11 @@ struct MFALifecycleTests {
         let h = try await Harness()
         let (serial, _) = try await h.device("tagged")
         try await h.service.tagMFADevice(
-            h.root, serialNumber: serial, tags: [TagRecord(key: "team", value: "ops"), TagRecord(key: "env", value: "dev")])
+            h.root, serialNumber: serial,
+            tags: [TagRecord(key: "team", value: "ops"), TagRecord(key: "env", value: "dev")])
         try await h.service.tagMFADevice(h.root, serialNumber: serial, tags: [TagRecord(key: "team", value: "sec")])
-        #expect(try await h.service.listMFADeviceTags(h.root, serialNumber: serial)
+        #expect(
+            try await h.service.listMFADeviceTags(h.root, serialNumber: serial)
                 == [TagRecord(key: "env", value: "dev"), TagRecord(key: "team", value: "sec")])
         try await h.service.untagMFADevice(h.root, serialNumber: serial, tagKeys: ["env"])
         #expect(try await h.service.listMFADeviceTags(h.root, serialNumber: serial).map(\.key) == ["team"])

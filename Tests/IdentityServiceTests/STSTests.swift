@@ -16,7 +16,8 @@ struct STSTests {
         let alice = try await h.user("alice")
         let (serial, totp) = try await h.enabledDevice("alice-phone", for: "alice")
         let next = h.code(totp, offset: 1)
-        let issued = try await h.service.getSessionToken(alice, durationSeconds: 900, serialNumber: serial, tokenCode: next)
+        let issued = try await h.service.getSessionToken(
+            alice, durationSeconds: 900, serialNumber: serial, tokenCode: next)
         #expect(issued.credentials.accessKeyId.hasPrefix("ASIA"))
         #expect(issued.expiration == h.clock.now.addingTimeInterval(900))
         let replayed = await awsError {
@@ -25,12 +26,14 @@ struct STSTests {
         #expect(replayed == AWSError.accessDenied(Self.invalidCode))
         let wrongCode = String(format: "%06d", (Int(next)! + 1) % 1_000_000)
         let wrong = await awsError {
-            _ = try await h.service.getSessionToken(alice, durationSeconds: 900, serialNumber: serial, tokenCode: wrongCode)
+            _ = try await h.service.getSessionToken(
+                alice, durationSeconds: 900, serialNumber: serial, tokenCode: wrongCode)
         }
         #expect(wrong == replayed)
         // The code of the previous step is older than the last one used: also a replay.
         let older = await awsError {
-            _ = try await h.service.getSessionToken(alice, durationSeconds: 900, serialNumber: serial, tokenCode: h.code(totp))
+            _ = try await h.service.getSessionToken(
+                alice, durationSeconds: 900, serialNumber: serial, tokenCode: h.code(totp))
         }
         #expect(older == replayed)
         h.clock.advance(30)
@@ -48,7 +51,8 @@ struct STSTests {
         let successes = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<20 {
                 group.addTask {
-                    (try? await service.getSessionToken(alice, durationSeconds: 900, serialNumber: serial, tokenCode: code)) != nil
+                    (try? await service.getSessionToken(
+                        alice, durationSeconds: 900, serialNumber: serial, tokenCode: code)) != nil
                 }
             }
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -76,14 +80,18 @@ struct STSTests {
 
     @Test("after repeated failures the device is locked, even for the right code, for a growing interval")
     func lockout() async throws {
-        let h = try await Harness { $0.mfaMaxFailures = 3; $0.mfaLockoutSeconds = 60 }
+        let h = try await Harness {
+            $0.mfaMaxFailures = 3
+            $0.mfaLockoutSeconds = 60
+        }
         let alice = try await h.user("alice")
         let (serial, totp) = try await h.enabledDevice("alice-phone", for: "alice")
         let right = h.code(totp, offset: 1)
         let wrong = right == "000000" ? "000001" : "000000"
         for _ in 0..<3 {
             _ = await awsError {
-                _ = try await h.service.getSessionToken(alice, durationSeconds: nil, serialNumber: serial, tokenCode: wrong)
+                _ = try await h.service.getSessionToken(
+                    alice, durationSeconds: nil, serialNumber: serial, tokenCode: wrong)
             }
         }
         let locked = await awsError {
@@ -94,7 +102,8 @@ struct STSTests {
         // Unlocked; three more failures lock it for twice as long.
         for _ in 0..<3 {
             _ = await awsError {
-                _ = try await h.service.getSessionToken(alice, durationSeconds: nil, serialNumber: serial, tokenCode: wrong)
+                _ = try await h.service.getSessionToken(
+                    alice, durationSeconds: nil, serialNumber: serial, tokenCode: wrong)
             }
         }
         h.clock.advance(61)
@@ -120,7 +129,8 @@ struct STSTests {
             _ = try await h.service.getSessionToken(session, durationSeconds: nil, serialNumber: nil, tokenCode: nil)
         }
         #expect(again == AWSError.accessDenied("Cannot call GetSessionToken with session credentials"))
-        let rootSession = try await h.service.getSessionToken(h.root, durationSeconds: 7200, serialNumber: nil, tokenCode: nil)
+        let rootSession = try await h.service.getSessionToken(
+            h.root, durationSeconds: 7200, serialNumber: nil, tokenCode: nil)
         #expect(rootSession.expiration == h.clock.now.addingTimeInterval(3600))
         h.clock.advance(43_201)
         let expired = await awsError { _ = try await h.principal(issued) }
@@ -143,28 +153,40 @@ struct STSTests {
         let alice = try await h.user("alice")
         let (serial, totp) = try await h.enabledDevice("alice-phone", for: "alice")
         let role = try await h.service.createRole(
-            h.root, roleName: "admin", path: "/ops/", trustPolicy: Self.mfaTrust, description: nil, maxSessionDuration: 7200)
+            h.root, roleName: "admin", path: "/ops/", trustPolicy: Self.mfaTrust, description: nil,
+            maxSessionDuration: 7200)
         #expect(role.arn == "arn:aws:iam::123456789012:role/ops/admin")
 
-        let bare = await awsError { _ = try await h.service.assumeRole(alice, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "s1")) }
-        #expect(bare == AWSError.accessDenied(
-            "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: \(role.arn)"))
+        let bare = await awsError {
+            _ = try await h.service.assumeRole(alice, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "s1"))
+        }
+        #expect(
+            bare
+                == AWSError.accessDenied(
+                    "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: \(role.arn)"
+                ))
 
-        let mfaSession = try await h.principal(try await h.service.getSessionToken(
-            alice, durationSeconds: nil, serialNumber: serial, tokenCode: h.code(totp, offset: 1)))
-        let assumed = try await h.service.assumeRole(mfaSession, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "s2"))
+        let mfaSession = try await h.principal(
+            try await h.service.getSessionToken(
+                alice, durationSeconds: nil, serialNumber: serial, tokenCode: h.code(totp, offset: 1)))
+        let assumed = try await h.service.assumeRole(
+            mfaSession, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "s2"))
         #expect(assumed.arn == "arn:aws:sts::123456789012:assumed-role/admin/s2")
         #expect(assumed.assumedRoleId.hasSuffix(":s2"))
         let roleSession = try await h.principal(assumed.issued)
         #expect(roleSession.arn == assumed.arn)
 
         h.clock.advance(3600)
-        let stale = await awsError { _ = try await h.service.assumeRole(mfaSession, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "s3")) }
+        let stale = await awsError {
+            _ = try await h.service.assumeRole(mfaSession, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "s3"))
+        }
         #expect(stale?.code == "AccessDenied")
 
         let inline = try await h.service.assumeRole(
-            alice, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "s4", durationSeconds: 7200, serialNumber: serial,
-                                     tokenCode: h.code(totp, offset: 1)))
+            alice,
+            AssumeRoleRequest(
+                roleARN: role.arn, roleSessionName: "s4", durationSeconds: 7200, serialNumber: serial,
+                tokenCode: h.code(totp, offset: 1)))
         #expect(inline.issued.expiration == h.clock.now.addingTimeInterval(7200))
 
         let tooLong = await awsError {
@@ -184,20 +206,28 @@ struct STSTests {
             """
         let role = try await h.service.createRole(
             h.root, roleName: "hop", path: "/", trustPolicy: trust, description: nil, maxSessionDuration: 43_200)
-        let noId = await awsError { _ = try await h.service.assumeRole(alice, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "a")) }
+        let noId = await awsError {
+            _ = try await h.service.assumeRole(alice, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "a"))
+        }
         #expect(noId?.code == "AccessDenied")
         let first = try await h.service.assumeRole(
-            alice, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "a", durationSeconds: 7200, externalId: "x-42"))
+            alice, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "a", durationSeconds: 7200, externalId: "x-42")
+        )
         let hop = try await h.principal(first.issued)
         let chainedTooLong = await awsError {
             _ = try await h.service.assumeRole(
-                hop, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "b", durationSeconds: 7200, externalId: "x-42"))
+                hop,
+                AssumeRoleRequest(roleARN: role.arn, roleSessionName: "b", durationSeconds: 7200, externalId: "x-42"))
         }
-        #expect(chainedTooLong?.message
+        #expect(
+            chainedTooLong?.message
                 == "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
-        _ = try await h.service.assumeRole(hop, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "b", externalId: "x-42"))
+        _ = try await h.service.assumeRole(
+            hop, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "b", externalId: "x-42"))
 
-        let rootRefused = await awsError { _ = try await h.service.assumeRole(h.root, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "r")) }
+        let rootRefused = await awsError {
+            _ = try await h.service.assumeRole(h.root, AssumeRoleRequest(roleARN: role.arn, roleSessionName: "r"))
+        }
         #expect(rootRefused == AWSError.accessDenied("Roles may not be assumed by root accounts."))
         let unknown = await awsError {
             _ = try await h.service.assumeRole(
@@ -206,7 +236,8 @@ struct STSTests {
         #expect(unknown?.code == "AccessDenied")
         let malformed = await awsError {
             _ = try await h.service.createRole(
-                h.root, roleName: "bad", path: "/", trustPolicy: #"{"Statement":[{"Effect":"Allow","NotPrincipal":"*","Action":"sts:AssumeRole"}]}"#,
+                h.root, roleName: "bad", path: "/",
+                trustPolicy: #"{"Statement":[{"Effect":"Allow","NotPrincipal":"*","Action":"sts:AssumeRole"}]}"#,
                 description: nil, maxSessionDuration: nil)
         }
         #expect(malformed?.code == "MalformedPolicyDocument")
@@ -226,11 +257,13 @@ struct STSTests {
             alice, userName: "alice", serialNumber: serial, code1: h.code(totp, offset: -1), code2: h.code(totp))
         #expect(try await h.service.listMFADevices(alice, userName: nil).count == 1)
 
-        let plain = try await h.principal(try await h.service.getSessionToken(alice, durationSeconds: nil, serialNumber: nil, tokenCode: nil))
+        let plain = try await h.principal(
+            try await h.service.getSessionToken(alice, durationSeconds: nil, serialNumber: nil, tokenCode: nil))
         let noMFA = await awsError { _ = try await h.service.listMFADevices(plain, userName: nil) }
         #expect(noMFA?.code == "AccessDenied")
-        let withMFA = try await h.principal(try await h.service.getSessionToken(
-            alice, durationSeconds: nil, serialNumber: serial, tokenCode: h.code(totp, offset: 1)))
+        let withMFA = try await h.principal(
+            try await h.service.getSessionToken(
+                alice, durationSeconds: nil, serialNumber: serial, tokenCode: h.code(totp, offset: 1)))
         #expect(try await h.service.listMFADevices(withMFA, userName: nil).count == 1)
     }
 }

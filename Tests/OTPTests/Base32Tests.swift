@@ -19,7 +19,9 @@ struct Base32Tests {
     @Test("The reference secrets: 20-byte SHA1 key and padded 32-byte SHA256 key")
     func referenceSecrets() throws {
         #expect(Base32.encode(Fixtures.sha1Secret) == Fixtures.sha1SecretBase32)
-        #expect(Base32.encode(Fixtures.sha256Secret, padding: true) == "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA====")
+        #expect(
+            Base32.encode(Fixtures.sha256Secret, padding: true)
+                == "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA====")
         #expect(try Base32.decode("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA====") == Fixtures.sha256Secret)
     }
 
@@ -61,14 +63,22 @@ struct Base32Tests {
         #expect(throws: Base32Error(.invalidCharacter("\t", offset: 2))) { try Base32.decode("GE\tZD") }
         #expect(throws: Base32Error(.invalidCharacter("é", offset: 1))) { try Base32.decode("Aé") }
         #expect(throws: Base32Error(.invalidCharacter("👍🏽", offset: 2))) { try Base32.decode("AB👍🏽CD") }
-        #expect(Base32Error(.invalidCharacter("1", offset: 3)).description == #"invalid base32 character "1" (U+0031) at offset 3"#)
-        #expect(Base32Error(.invalidCharacter("\n", offset: 0)).description == "invalid base32 character U+000A at offset 0")
+        #expect(
+            Base32Error(.invalidCharacter("1", offset: 3)).description
+                == #"invalid base32 character "1" (U+0031) at offset 3"#)
+        #expect(
+            Base32Error(.invalidCharacter("\n", offset: 0)).description == "invalid base32 character U+000A at offset 0"
+        )
     }
 
     @Test("Symbols after padding and impossible lengths are rejected")
     func structuralErrors() {
-        #expect(throws: Base32Error(.symbolAfterPadding(paddingOffset: 2, symbolOffset: 3))) { try Base32.decode("MY=A") }
-        #expect(throws: Base32Error(.symbolAfterPadding(paddingOffset: 0, symbolOffset: 1))) { try Base32.decode("=MY") }
+        #expect(throws: Base32Error(.symbolAfterPadding(paddingOffset: 2, symbolOffset: 3))) {
+            try Base32.decode("MY=A")
+        }
+        #expect(throws: Base32Error(.symbolAfterPadding(paddingOffset: 0, symbolOffset: 1))) {
+            try Base32.decode("=MY")
+        }
         for (text, count) in [("A", 1), ("ABC", 3), ("ABCDEF", 6), ("ABCDEFGHI", 9), ("A=======", 1)] {
             #expect(throws: Base32Error(.impossibleLength(symbolCount: count)), "\(text)") { try Base32.decode(text) }
         }

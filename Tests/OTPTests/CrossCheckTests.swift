@@ -42,7 +42,8 @@ struct CrossCheckTests {
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "\(arguments[0]) failed: \(String(decoding: errors, as: UTF8.self))")
+        try #require(
+            process.terminationStatus == 0, "\(arguments[0]) failed: \(String(decoding: errors, as: UTF8.self))")
         return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -94,10 +95,13 @@ struct CrossCheckTests {
     @Test("pyotp reads our URIs as we mean them, and we read pyotp's provisioning URIs")
     func urisAgainstPyotp() throws {
         let ours = [
-            OTPAuthURI(issuer: "Amazon Web Services", accountName: "alice@123456789012", secret: Fixtures.randomBytes(40)),
-            OTPAuthURI(issuer: "Dept: Ops & Co", accountName: "carol:admin/ü", secret: Fixtures.randomBytes(20),
+            OTPAuthURI(
+                issuer: "Amazon Web Services", accountName: "alice@123456789012", secret: Fixtures.randomBytes(40)),
+            OTPAuthURI(
+                issuer: "Dept: Ops & Co", accountName: "carol:admin/ü", secret: Fixtures.randomBytes(20),
                 algorithm: .sha256, digits: 8),
-            OTPAuthURI(kind: .totp(period: 60), issuer: nil, accountName: "bob smith", secret: Fixtures.randomBytes(32),
+            OTPAuthURI(
+                kind: .totp(period: 60), issuer: nil, accountName: "bob smith", secret: Fixtures.randomBytes(32),
                 algorithm: .sha512),
         ]
         let script = """

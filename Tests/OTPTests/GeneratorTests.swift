@@ -5,7 +5,9 @@ struct GeneratorTests {
     @Test("step(at:) is floor division, also before 1970")
     func stepFloorDivision() throws {
         let totp = try Fixtures.defaultTOTP()
-        let expected: [(Int64, Int64)] = [(0, 0), (29, 0), (30, 1), (-1, -1), (-29, -1), (-30, -1), (-31, -2), (-60, -2), (-61, -3)]
+        let expected: [(Int64, Int64)] = [
+            (0, 0), (29, 0), (30, 1), (-1, -1), (-29, -1), (-30, -1), (-31, -2), (-60, -2), (-61, -3),
+        ]
         for (time, step) in expected {
             #expect(totp.step(at: time) == step, "t=\(time)")
         }

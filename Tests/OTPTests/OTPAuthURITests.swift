@@ -15,7 +15,8 @@ struct OTPAuthURITests {
 
     @Test("AWS's real QR payload parses to issuer, device@account and defaults, and prints back identically")
     func awsShape() throws {
-        let uri = "otpauth://totp/Amazon%20Web%20Services:alice@123456789012?secret=\(Self.awsSeed)&issuer=Amazon%20Web%20Services"
+        let uri =
+            "otpauth://totp/Amazon%20Web%20Services:alice@123456789012?secret=\(Self.awsSeed)&issuer=Amazon%20Web%20Services"
         let parsed = try OTPAuthURI(parsing: uri)
         #expect(parsed.kind == .totp(period: 30))
         #expect(parsed.issuer == "Amazon Web Services")
@@ -32,8 +33,10 @@ struct OTPAuthURITests {
 
     @Test("AWS variants: '@' percent-encoded, and the documented label without issuer")
     func awsVariants() throws {
-        let escaped = try OTPAuthURI(parsing:
-            "otpauth://totp/Amazon%20Web%20Services:kayama-pc%40613951263398?secret=\(Self.awsSeed)&issuer=Amazon%20Web%20Services")
+        let escaped = try OTPAuthURI(
+            parsing:
+                "otpauth://totp/Amazon%20Web%20Services:kayama-pc%40613951263398?secret=\(Self.awsSeed)&issuer=Amazon%20Web%20Services"
+        )
         #expect(escaped.accountName == "kayama-pc@613951263398")
         #expect(escaped.uriString.contains("Services:kayama-pc@613951263398?"))
         let documented = try OTPAuthURI(parsing: "otpauth://totp/alice-phone@123456789012?secret=\(Self.awsSeed)")
@@ -44,10 +47,12 @@ struct OTPAuthURITests {
 
     @Test("Label issuer separated by %3A, spaces after the separator trimmed (Google's examples)")
     func escapedSeparator() throws {
-        let uri = try OTPAuthURI(parsing: "otpauth://totp/Big%20Corporation%3A%20alice%40bigco.com?secret=JBSWY3DPEHPK3PXP")
+        let uri = try OTPAuthURI(
+            parsing: "otpauth://totp/Big%20Corporation%3A%20alice%40bigco.com?secret=JBSWY3DPEHPK3PXP")
         #expect(uri.issuer == "Big Corporation")
         #expect(uri.accountName == "alice@bigco.com")
-        let spaced = try OTPAuthURI(parsing: "otpauth://totp/Provider1:%20%20Alice%20Smith?secret=JBSWY3DPEHPK3PXP&issuer=Provider1")
+        let spaced = try OTPAuthURI(
+            parsing: "otpauth://totp/Provider1:%20%20Alice%20Smith?secret=JBSWY3DPEHPK3PXP&issuer=Provider1")
         #expect(spaced.issuer == "Provider1")
         #expect(spaced.accountName == "Alice Smith")
         let lower = try OTPAuthURI(parsing: "otpauth://totp/ACME%3abob?secret=JBSWY3DPEHPK3PXP")
@@ -62,7 +67,8 @@ struct OTPAuthURITests {
         #expect(try OTPAuthURI(parsing: original.uriString) == original)
     }
 
-    @Test("Odd labels round-trip: Unicode, spaces, reserved characters, slashes, percent signs",
+    @Test(
+        "Odd labels round-trip: Unicode, spaces, reserved characters, slashes, percent signs",
         arguments: [
             ("Ünïcode Bank", "jürgen@bank.example"), ("ACME Co", "Alice Smith"), ("a&b=c?d#e", "x/y+z%w"),
             ("日本銀行", "山田"), ("Tilde~Dot.Under_Dash-", "~user"), ("", "no-issuer-here"),
@@ -80,20 +86,25 @@ struct OTPAuthURITests {
         let original = OTPAuthURI(
             kind: .totp(period: 60), issuer: "Example", accountName: "bob", secret: Fixtures.sha1Secret,
             algorithm: .sha512, digits: 8)
-        #expect(original.uriString
-            == "otpauth://totp/Example:bob?secret=\(Fixtures.sha1SecretBase32)&issuer=Example&algorithm=SHA512&digits=8&period=60")
+        #expect(
+            original.uriString
+                == "otpauth://totp/Example:bob?secret=\(Fixtures.sha1SecretBase32)&issuer=Example&algorithm=SHA512&digits=8&period=60"
+        )
         #expect(try OTPAuthURI(parsing: original.uriString) == original)
     }
 
     @Test("hotp URIs carry a counter, print it, and only give an HOTP generator")
     func hotp() throws {
         let parsed = try OTPAuthURI(
-            parsing: "otpauth://hotp/Example:bob?secret=\(Fixtures.sha1SecretBase32)&counter=42&digits=8&algorithm=SHA256")
+            parsing:
+                "otpauth://hotp/Example:bob?secret=\(Fixtures.sha1SecretBase32)&counter=42&digits=8&algorithm=SHA256")
         #expect(parsed.kind == .hotp(counter: 42))
         #expect(parsed.algorithm == .sha256)
         #expect(parsed.digits == 8)
-        #expect(parsed.uriString
-            == "otpauth://hotp/Example:bob?secret=\(Fixtures.sha1SecretBase32)&issuer=Example&algorithm=SHA256&digits=8&counter=42")
+        #expect(
+            parsed.uriString
+                == "otpauth://hotp/Example:bob?secret=\(Fixtures.sha1SecretBase32)&issuer=Example&algorithm=SHA256&digits=8&counter=42"
+        )
         #expect(try OTPAuthURI(parsing: parsed.uriString) == parsed)
         #expect(throws: OTPError.notTimeBased) { try parsed.totp() }
         #expect(try parsed.hotp() == HOTP(secret: Fixtures.sha1Secret, digits: 8, algorithm: .sha256))
@@ -103,7 +114,8 @@ struct OTPAuthURITests {
 
     @Test("totp() builds the generator the URI describes")
     func generator() throws {
-        let parsed = try OTPAuthURI(parsing: "otpauth://totp/bob?secret=\(Fixtures.sha1SecretBase32)&digits=8&period=30")
+        let parsed = try OTPAuthURI(
+            parsing: "otpauth://totp/bob?secret=\(Fixtures.sha1SecretBase32)&digits=8&period=30")
         #expect(try parsed.totp().code(at: 59) == "94287082")
         let invalid = OTPAuthURI(issuer: nil, accountName: "x", secret: [], digits: 6)
         #expect(throws: OTPError.emptySecret) { try invalid.totp() }
@@ -118,10 +130,12 @@ struct OTPAuthURITests {
         #expect(try OTPAuthURI(parsing: "otpauth://totp/ACME:alice?issuer=ACME&secret=AEBAGBAF").issuer == "ACME")
         #expect(try OTPAuthURI(parsing: "otpauth://totp/ACME:alice?secret=AEBAGBAF&issuer=").issuer == "ACME")
         #expect(try OTPAuthURI(parsing: "otpauth://totp/:alice?secret=AEBAGBAF").issuer == nil)
-        #expect(parseError("otpauth://totp/ACME:alice?secret=AEBAGBAF&issuer=Evil")
-            == .issuerMismatch(label: "ACME", parameter: "Evil"))
-        #expect(parseError("otpauth://totp/ACME:alice?secret=AEBAGBAF&issuer=acme")
-            == .issuerMismatch(label: "ACME", parameter: "acme"))
+        #expect(
+            parseError("otpauth://totp/ACME:alice?secret=AEBAGBAF&issuer=Evil")
+                == .issuerMismatch(label: "ACME", parameter: "Evil"))
+        #expect(
+            parseError("otpauth://totp/ACME:alice?secret=AEBAGBAF&issuer=acme")
+                == .issuerMismatch(label: "ACME", parameter: "acme"))
     }
 
     @Test("Query values decode '+' as a space, labels keep '+' literally")
@@ -132,10 +146,14 @@ struct OTPAuthURITests {
         #expect(try OTPAuthURI(parsing: "otpauth://totp/A%20B:c?secret=AEBAGBAF&issuer=A+B").issuer == "A B")
     }
 
-    @Test("Case-insensitive scheme, type and algorithm; unknown parameters and fragments ignored; padded lower-case secret")
+    @Test(
+        "Case-insensitive scheme, type and algorithm; unknown parameters and fragments ignored; padded lower-case secret"
+    )
     func leniency() throws {
-        let parsed = try OTPAuthURI(parsing:
-            "OTPAUTH://TOTP/ACME:alice?secret=aeba%20gbaf%3D%3D%3D&algorithm=sha256&image=https%3A%2F%2Fx.example%2Fa.png&foo&#frag")
+        let parsed = try OTPAuthURI(
+            parsing:
+                "OTPAUTH://TOTP/ACME:alice?secret=aeba%20gbaf%3D%3D%3D&algorithm=sha256&image=https%3A%2F%2Fx.example%2Fa.png&foo&#frag"
+        )
         #expect(parsed.secret == [1, 2, 3, 4, 5])
         #expect(parsed.algorithm == .sha256)
         #expect(parsed.kind == .totp(period: 30))
@@ -175,8 +193,12 @@ struct OTPAuthURITests {
         #expect(parseError("otpauth://totp/alice?issuer=A") == .missingSecret)
         #expect(parseError("otpauth://totp/alice?secret=") == .missingSecret)
         #expect(parseError("otpauth://totp/alice?secret=%3D%3D") == .missingSecret)
-        #expect(parseError("otpauth://totp/alice?secret=AEBA1BAF") == .invalidSecret(Base32Error(.invalidCharacter("1", offset: 4))))
-        #expect(parseError("otpauth://totp/alice?secret=AEB") == .invalidSecret(Base32Error(.impossibleLength(symbolCount: 3))))
+        #expect(
+            parseError("otpauth://totp/alice?secret=AEBA1BAF")
+                == .invalidSecret(Base32Error(.invalidCharacter("1", offset: 4))))
+        #expect(
+            parseError("otpauth://totp/alice?secret=AEB")
+                == .invalidSecret(Base32Error(.impossibleLength(symbolCount: 3))))
         let long = Base32.encode(Array(repeating: 7, count: 1025))
         #expect(parseError("otpauth://totp/alice?secret=\(long)") == .secretTooLong(byteCount: 1025))
         #expect(parseError("otpauth://totp/alice?secret=AEBAGBAF&secret=AEBAGBAF") == .duplicateParameter("secret"))
@@ -217,8 +239,9 @@ struct OTPAuthURITests {
     func descriptions() {
         #expect(OTPAuthURIError(.issuerMismatch(label: "ACME", parameter: "Evil")).description.contains(#""Evil""#))
         #expect(OTPAuthURIError(.malformedPercentEscape(offset: 16)).description.contains("16"))
-        #expect(OTPAuthURIError(.invalidSecret(Base32Error(.invalidCharacter("1", offset: 4)))).description
-            == #"invalid secret: invalid base32 character "1" (U+0031) at offset 4"#)
+        #expect(
+            OTPAuthURIError(.invalidSecret(Base32Error(.invalidCharacter("1", offset: 4)))).description
+                == #"invalid secret: invalid base32 character "1" (U+0031) at offset 4"#)
         #expect(OTPAuthURIError(.wrongScheme("ht\ntp")).description.contains(#""ht\ntp""#))
     }
 }

@@ -1,5 +1,6 @@
-@testable import QRCode
 import Testing
+
+@testable import QRCode
 
 /// Version choice and limits against the byte-mode capacity table of ISO/IEC 18004 (table 7).
 @Suite struct CapacityTests {
@@ -54,7 +55,9 @@ import Testing
                 let fitting = try QRCode(text: String(repeating: unit, count: capacity), errorCorrection: level)
                 #expect(fitting.version == 40)
                 let tooLong = String(repeating: unit, count: capacity + 1)
-                #expect(throws: QRCodeError(mode: mode, length: capacity + 1, capacity: capacity, errorCorrection: level)) {
+                #expect(
+                    throws: QRCodeError(mode: mode, length: capacity + 1, capacity: capacity, errorCorrection: level)
+                ) {
                     try QRCode(text: tooLong, errorCorrection: level)
                 }
             }
@@ -68,7 +71,8 @@ import Testing
         } catch {
             #expect(
                 error.description
-                    == "data too long for a QR code: 3000 bytes exceed the 2953 bytes that fit version 40 at error-correction level L")
+                    == "data too long for a QR code: 3000 bytes exceed the 2953 bytes that fit version 40 at error-correction level L"
+            )
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
-@testable import QRCode
 import Testing
+
+@testable import QRCode
 
 /// Runs real external programs (zbarimg, python3) for cross-checks. A missing program is a test failure.
 enum ExternalTools {

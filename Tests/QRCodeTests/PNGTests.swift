@@ -1,6 +1,7 @@
 import Foundation
-@testable import QRCode
 import Testing
+
+@testable import QRCode
 
 /// The PNG writer checked by Python's `zlib` and `struct` (an independent reader), and by zbarimg.
 @Suite struct PNGTests {
@@ -90,7 +91,8 @@ import Testing
         #expect(width(code.png(scale: -5, border: -1)) == 21)
         #expect(width(code.png(scale: 1000, border: Int.max)) == (21 + 2 * 64) * 64)
         #expect(code.terminalString(border: -3).split(separator: "\n").first?.count == 21)
-        #expect(code.svg(scale: Int.max, border: Int.min).contains(#"width="1344" height="1344" viewBox="0 0 1344 1344""#))
+        #expect(
+            code.svg(scale: Int.max, border: Int.min).contains(#"width="1344" height="1344" viewBox="0 0 1344 1344""#))
     }
 
     @Test func checksumsMatchTheirCheckValues() {
@@ -108,7 +110,8 @@ import Testing
             state = state &* 1_103_515_245 &+ 12345
             return UInt8(truncatingIfNeeded: state >> 16)
         }
-        let text = Array(String(repeating: "otpauth://totp/Vegas:alice?secret=JBSWY3DP&issuer=Vegas\n", count: 900).utf8)
+        let text = Array(
+            String(repeating: "otpauth://totp/Vegas:alice?secret=JBSWY3DP&issuer=Vegas\n", count: 900).utf8)
         let farRepeat = Array(noise.prefix(30_000)) + Array(noise.prefix(30_000))
         return [[], [7], [1, 2, 3], [UInt8](repeating: 0, count: 100_000), noise, text, farRepeat]
     }()

@@ -1,5 +1,6 @@
-@testable import QRCode
 import Testing
+
+@testable import QRCode
 
 /// Reed–Solomon over GF(256) against the worked examples of ISO/IEC 18004 annex I and the Thonky tutorial.
 @Suite struct ReedSolomonTests {
@@ -35,7 +36,8 @@ import Testing
         #expect(try Codewords.smallestVersion(for: segment, level: .medium) == 1)
         let data = Codewords.dataCodewords(for: segment, version: 1, level: .medium)
         #expect(data == Self.helloWorldData)
-        #expect(Codewords.interleaved(data: data, version: 1, level: .medium) == Self.helloWorldData + Self.helloWorldECC)
+        #expect(
+            Codewords.interleaved(data: data, version: 1, level: .medium) == Self.helloWorldData + Self.helloWorldECC)
     }
 
     /// 5-Q has two blocks of 15 and two of 16 data codewords, 18 error-correction codewords each.

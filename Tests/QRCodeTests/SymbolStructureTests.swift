@@ -1,5 +1,6 @@
-@testable import QRCode
 import Testing
+
+@testable import QRCode
 
 /// Function patterns, format and version information against ISO/IEC 18004 (annexes C, D, E).
 @Suite struct SymbolStructureTests {
@@ -30,7 +31,9 @@ import Testing
     @Test func formatBitsMatchAnnexC() {
         for level in QRErrorCorrection.allCases {
             for mask in 0..<8 {
-                #expect(Self.binary(FormatInformation.bits(level: level, mask: mask), width: 15) == Self.formatStrings[level]![mask])
+                #expect(
+                    Self.binary(FormatInformation.bits(level: level, mask: mask), width: 15)
+                        == Self.formatStrings[level]![mask])
             }
         }
     }
@@ -53,7 +56,8 @@ import Testing
         let last = code.size - 1
         let expected = Self.formatStrings[level]![code.mask]
         let upperLeft: [(Int, Int)] =
-            [(0, 8), (1, 8), (2, 8), (3, 8), (4, 8), (5, 8), (7, 8), (8, 8), (8, 7)] + (0...5).reversed().map { (8, $0) }
+            [(0, 8), (1, 8), (2, 8), (3, 8), (4, 8), (5, 8), (7, 8), (8, 8), (8, 7)]
+            + (0...5).reversed().map { (8, $0) }
         let split: [(Int, Int)] = (0..<7).map { (8, last - $0) } + (0..<8).map { (last - 7 + $0, 8) }
         #expect(Self.bitString(code, upperLeft) == expected)
         #expect(Self.bitString(code, split) == expected)

@@ -1,6 +1,7 @@
 import Foundation
-@testable import QRCode
 import Testing
+
+@testable import QRCode
 
 /// The terminal and SVG renderers, read back into module grids and decoded with zbarimg.
 @Suite struct TextRenderingTests {

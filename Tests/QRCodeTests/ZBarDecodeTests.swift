@@ -1,6 +1,7 @@
 import Foundation
-@testable import QRCode
 import Testing
+
+@testable import QRCode
 
 /// Every symbol is rendered to PNG and read back with the real decoder `zbarimg` (zbar-tools).
 @Suite struct ZBarDecodeTests {

@@ -12,13 +12,15 @@ import VegasServer
 /// A server on a temporary data directory, driven through its router with SigV4-signed requests.
 struct ServerHarness {
     static let root = AWSCredentials(
-        accessKeyId: "AKIAVEGASTESTROOT001", secretAccessKey: "vegas-test-root-secret-0123456789abcdefgh", sessionToken: nil)
+        accessKeyId: "AKIAVEGASTESTROOT001", secretAccessKey: "vegas-test-root-secret-0123456789abcdefgh",
+        sessionToken: nil)
 
     let server: VegasServer
     let directory: String
 
     init(maxBodyBytes: Int = 1 << 20) async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("vegas-server-\(UUID().uuidString)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("vegas-server-\(UUID().uuidString)").path
         var configuration = VegasServerConfiguration()
         configuration.dataDirectory = directory
         configuration.accountId = "123456789012"
@@ -39,7 +41,9 @@ struct ServerHarness {
         let requestId: String?
         let xml: XMLElement
         /// `Error/Code` of an ErrorResponse.
-        var errorCode: String? { xml.name == "ErrorResponse" ? xml.first(named: "Error")?.first(named: "Code")?.text : nil }
+        var errorCode: String? {
+            xml.name == "ErrorResponse" ? xml.first(named: "Error")?.first(named: "Code")?.text : nil
+        }
         var errorMessage: String? { xml.first(named: "Error")?.first(named: "Message")?.text }
         /// The `<Action>Result` element.
         var result: XMLElement? { xml.children.first { $0.name.hasSuffix("Result") } }
@@ -56,21 +60,29 @@ struct ServerHarness {
             let version = service == "sts" ? "2011-06-15" : "2010-05-08"
             let body = rawBody ?? AWSPercentEncoding.formBody(parameters + [("Version", version)])
             var headers: [(name: String, value: String)] = [
-                (name: "content-type", value: "application/x-www-form-urlencoded; charset=utf-8"), (name: "host", value: "localhost"),
+                (name: "content-type", value: "application/x-www-form-urlencoded; charset=utf-8"),
+                (name: "host", value: "localhost"),
             ]
-            let request = SigV4Request(method: "POST", path: "/", rawQuery: "", headers: headers, body: Array(body.utf8))
-            headers += SigV4Signer(credentials: credentials, region: "us-east-1", service: service).sign(request, at: date)
+            let request = SigV4Request(
+                method: "POST", path: "/", rawQuery: "", headers: headers, body: Array(body.utf8))
+            headers += SigV4Signer(credentials: credentials, region: "us-east-1", service: service).sign(
+                request, at: date)
             var fields = HTTPFields()
             for (name, value) in headers where name != "host" {
                 var value = value
-                if tamper && name.lowercased() == "authorization" { value = String(value.dropLast()) + (value.hasSuffix("0") ? "1" : "0") }
+                if tamper && name.lowercased() == "authorization" {
+                    value = String(value.dropLast()) + (value.hasSuffix("0") ? "1" : "0")
+                }
                 fields[HTTPField.Name(name)!] = value
             }
             return try await send(method: .post, uri: "/", headers: fields, body: body)
         }
 
-        func send(method: HTTPRequest.Method, uri: String, headers: HTTPFields = [:], body: String = "") async throws -> Reply {
-            try await client.execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: body)) { response in
+        func send(
+            method: HTTPRequest.Method, uri: String, headers: HTTPFields = [:], body: String = ""
+        ) async throws -> Reply {
+            try await client.execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: body)) {
+                response in
                 Reply(
                     status: Int(response.status.code), requestId: response.headers[HTTPField.Name("x-amzn-RequestId")!],
                     xml: try XMLReader.parse(Array(response.body.readableBytesView)))
@@ -115,7 +127,8 @@ struct QueryAPITests {
             #expect(unknown.status == 403)
             #expect(unknown.errorCode == "InvalidClientTokenId")
 
-            let stale = try await client.call("sts", [("Action", "GetCallerIdentity")], at: Date().addingTimeInterval(-20 * 60))
+            let stale = try await client.call(
+                "sts", [("Action", "GetCallerIdentity")], at: Date().addingTimeInterval(-20 * 60))
             #expect(stale.errorCode == "RequestExpired" || stale.errorCode == "SignatureDoesNotMatch")
             #expect(stale.status == 400 || stale.status == 403)
         }
@@ -135,20 +148,27 @@ struct QueryAPITests {
             let noAction = try await client.call("iam", [], rawBody: "Version=2010-05-08")
             #expect(noAction.errorCode == "MissingAction")
 
-            let malformed = try await client.call("iam", [], rawBody: "Action=ListUsers&Version=2010-05-08&UserName=%ZZ")
+            let malformed = try await client.call(
+                "iam", [], rawBody: "Action=ListUsers&Version=2010-05-08&UserName=%ZZ")
             #expect(malformed.status == 404)  // AWS documents MalformedQueryString as 404
             #expect(malformed.errorCode == "MalformedQueryString")
 
-            let badCode = try await client.call("sts", [
-                ("Action", "GetSessionToken"), ("SerialNumber", "arn:aws:iam::123456789012:mfa/x"), ("TokenCode", "abcdef"),
-            ])
+            let badCode = try await client.call(
+                "sts",
+                [
+                    ("Action", "GetSessionToken"), ("SerialNumber", "arn:aws:iam::123456789012:mfa/x"),
+                    ("TokenCode", "abcdef"),
+                ])
             #expect(badCode.status == 400)
             #expect(badCode.errorCode == "ValidationError")
             #expect(badCode.errorMessage?.contains("at 'tokenCode' failed to satisfy constraint") == true)
 
-            let shortDuration = try await client.call("sts", [("Action", "GetSessionToken"), ("DurationSeconds", "100")])
-            #expect(shortDuration.errorMessage
-                    == "1 validation error detected: Value '100' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900")
+            let shortDuration = try await client.call(
+                "sts", [("Action", "GetSessionToken"), ("DurationSeconds", "100")])
+            #expect(
+                shortDuration.errorMessage
+                    == "1 validation error detected: Value '100' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"
+            )
         }
     }
 
@@ -156,7 +176,8 @@ struct QueryAPITests {
     func oversizedBody() async throws {
         let h = try await ServerHarness(maxBodyBytes: 1024)
         try await h.test { client in
-            let reply = try await client.call("iam", [("Action", "ListUsers"), ("Padding", String(repeating: "a", count: 4096))])
+            let reply = try await client.call(
+                "iam", [("Action", "ListUsers"), ("Padding", String(repeating: "a", count: 4096))])
             #expect(reply.status == 413)
             #expect(reply.errorCode == "RequestEntityTooLarge")
         }
@@ -167,25 +188,30 @@ struct QueryAPITests {
         let h = try await ServerHarness()
         try await h.test { client in
             #expect(try await client.call("iam", [("Action", "CreateUser"), ("UserName", "alice")]).status == 200)
-            let created = try await client.call("iam", [("Action", "CreateVirtualMFADevice"), ("VirtualMFADeviceName", "alice-phone")])
+            let created = try await client.call(
+                "iam", [("Action", "CreateVirtualMFADevice"), ("VirtualMFADeviceName", "alice-phone")])
             let device = try #require(created.result?.first(named: "VirtualMFADevice"))
             let serial = try #require(device.first(named: "SerialNumber")?.text)
             #expect(serial == "arn:aws:iam::123456789012:mfa/alice-phone")
-            let seedText = String(decoding: Data(base64Encoded: device.first(named: "Base32StringSeed")?.text ?? "")!, as: UTF8.self)
+            let seedText = String(
+                decoding: Data(base64Encoded: device.first(named: "Base32StringSeed")?.text ?? "")!, as: UTF8.self)
             #expect(seedText.count == 64)
             let png = Data(base64Encoded: device.first(named: "QRCodePNG")?.text ?? "")!
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
 
             let totp = try TOTP(secret: Base32.decode(seedText))
             let step = totp.step(at: Int64(Date().timeIntervalSince1970))
-            let enabled = try await client.call("iam", [
-                ("Action", "EnableMFADevice"), ("UserName", "alice"), ("SerialNumber", serial),
-                ("AuthenticationCode1", totp.code(step: step - 1)), ("AuthenticationCode2", totp.code(step: step)),
-            ])
+            let enabled = try await client.call(
+                "iam",
+                [
+                    ("Action", "EnableMFADevice"), ("UserName", "alice"), ("SerialNumber", serial),
+                    ("AuthenticationCode1", totp.code(step: step - 1)), ("AuthenticationCode2", totp.code(step: step)),
+                ])
             #expect(enabled.status == 200)
             #expect(enabled.result == nil)
 
-            let listed = try await client.call("iam", [("Action", "ListVirtualMFADevices"), ("AssignmentStatus", "Assigned")])
+            let listed = try await client.call(
+                "iam", [("Action", "ListVirtualMFADevices"), ("AssignmentStatus", "Assigned")])
             let member = try #require(listed.result?.first(named: "VirtualMFADevices")?.first(named: "member"))
             #expect(member.first(named: "SerialNumber")?.text == serial)
             #expect(member.first(named: "Base32StringSeed") == nil)
@@ -195,9 +221,12 @@ struct QueryAPITests {
             let keyReply = try await client.call("iam", [("Action", "CreateAccessKey"), ("UserName", "alice")])
             let key = try #require(keyReply.result?.first(named: "AccessKey"))
             let alice = AWSCredentials(
-                accessKeyId: key.first(named: "AccessKeyId")!.text!, secretAccessKey: key.first(named: "SecretAccessKey")!.text!,
+                accessKeyId: key.first(named: "AccessKeyId")!.text!,
+                secretAccessKey: key.first(named: "SecretAccessKey")!.text!,
                 sessionToken: nil)
-            let mfa = [("Action", "GetSessionToken"), ("SerialNumber", serial), ("TokenCode", totp.code(step: step + 1))]
+            let mfa = [
+                ("Action", "GetSessionToken"), ("SerialNumber", serial), ("TokenCode", totp.code(step: step + 1)),
+            ]
             let session = try await client.call("sts", mfa, credentials: alice)
             #expect(session.status == 200)
             let credentials = try #require(session.result?.first(named: "Credentials"))
@@ -210,7 +239,9 @@ struct QueryAPITests {
             let replay = try await client.call("sts", mfa, credentials: alice)
             #expect(replay.status == 403)
             #expect(replay.errorCode == "AccessDenied")
-            #expect(replay.errorMessage?.hasPrefix("MultiFactorAuthentication failed with invalid MFA one time pass code.") == true)
+            #expect(
+                replay.errorMessage?.hasPrefix("MultiFactorAuthentication failed with invalid MFA one time pass code.")
+                    == true)
 
             let identity = try await client.call("sts", [("Action", "GetCallerIdentity")], credentials: temporary)
             #expect(identity.result?.first(named: "Arn")?.text == "arn:aws:iam::123456789012:user/alice")
@@ -227,12 +258,18 @@ struct QueryAPITests {
                 _ = try await client.call("iam", [("Action", "CreateUser"), ("UserName", name)])
             }
             let first = try await client.call("iam", [("Action", "ListUsers"), ("MaxItems", "2")])
-            #expect(first.result?.first(named: "Users")?.all(named: "member").compactMap { $0.first(named: "UserName")?.text }
+            #expect(
+                first.result?.first(named: "Users")?.all(named: "member").compactMap {
+                    $0.first(named: "UserName")?.text
+                }
                     == ["alice", "bob"])
             #expect(first.result?.first(named: "IsTruncated")?.text == "true")
             let marker = try #require(first.result?.first(named: "Marker")?.text)
             let second = try await client.call("iam", [("Action", "ListUsers"), ("MaxItems", "2"), ("Marker", marker)])
-            #expect(second.result?.first(named: "Users")?.all(named: "member").compactMap { $0.first(named: "UserName")?.text }
+            #expect(
+                second.result?.first(named: "Users")?.all(named: "member").compactMap {
+                    $0.first(named: "UserName")?.text
+                }
                     == ["carol"])
             #expect(second.result?.first(named: "IsTruncated")?.text == "false")
         }

@@ -106,7 +106,9 @@ func runTool(_ arguments: [String], environment: [String: String]? = nil, input:
 }
 
 /// pyotp's TOTP code for `secret` at `time` (pyotp is an independent implementation: `pip install pyotp`).
-func pyotpCode(secret: String, time: Int64, digits: Int = 6, algorithm: String = "SHA1", period: Int = 30) throws
+func pyotpCode(
+    secret: String, time: Int64, digits: Int = 6, algorithm: String = "SHA1", period: Int = 30
+) throws
     -> String
 {
     let script = """

@@ -5,7 +5,9 @@ import Testing
 @Suite(.serialized)
 struct StandInFidelityTests {
     /// Runs the stand-in directly; returns (exit status, stdout, stderr).
-    func ykman(_ arguments: [String], _ standIn: StandIn, touch: String? = nil, input: String = "") throws
+    func ykman(
+        _ arguments: [String], _ standIn: StandIn, touch: String? = nil, input: String = ""
+    ) throws
         -> (status: Int32, output: String, error: String)
     {
         let process = Process()
