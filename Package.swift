@@ -94,9 +94,11 @@ let package = Package(
 
         .testTarget(name: "OTPTests", dependencies: ["OTP"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
-        .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"]),
+        // Helpers shared by test targets (running the Python implementations tests compare against).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol", "TestSupport"]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
-        .testTarget(name: "AWSConfigTests", dependencies: ["AWSConfig", "AWSProtocol"]),
+        .testTarget(name: "AWSConfigTests", dependencies: ["AWSConfig", "AWSProtocol", "TestSupport"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP"]),
         .testTarget(name: "YubiKeyTests", dependencies: ["YubiKey"]),
         .testTarget(

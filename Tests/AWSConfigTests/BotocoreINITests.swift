@@ -1,5 +1,6 @@
 import AWSConfig
 import Foundation
+import TestSupport
 import Testing
 
 /// Cross-checks INIDocument against botocore (`botocore.configloader.raw_config_parse`, i.e. Python's configparser

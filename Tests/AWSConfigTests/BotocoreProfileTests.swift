@@ -1,6 +1,7 @@
 import AWSConfig
 import AWSProtocol
 import Foundation
+import TestSupport
 import Testing
 
 /// Cross-checks AWSProfiles against botocore on generated config/credentials pairs: the profile list and each

@@ -1,5 +1,6 @@
 import AWSProtocol
 import Foundation
+import TestSupport
 import Testing
 
 /// Our response bodies parsed by botocore's QueryParser against the real IAM/STS service models: the shapes are

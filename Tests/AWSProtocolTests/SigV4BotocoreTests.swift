@@ -1,5 +1,6 @@
 import AWSProtocol
 import Foundation
+import TestSupport
 import Testing
 
 /// Cross-checks against botocore (an independent SigV4 implementation): botocore signs randomized requests —

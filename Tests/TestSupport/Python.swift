@@ -1,18 +1,20 @@
 import Foundation
 
-/// Runs a python3 script (python3 with botocore is part of the test environment) and returns its standard output.
-enum Python {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+/// Runs a python3 script — the independent implementations tests compare against (botocore, pyotp) are Python — and
+/// returns its standard output. python3 and those packages are part of the test environment (.ci/run installs them).
+public enum Python {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    static func run(_ script: String, arguments: [String] = []) throws -> Data {
-        let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("awsprotocol-\(UUID()).py")
+    public static func run(_ script: String, arguments: [String] = [], environment: [String: String]? = nil) throws -> Data {
+        let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("vegas-test-\(UUID()).py")
         try script.write(to: scriptURL, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: scriptURL) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", scriptURL.path] + arguments
+        if let environment { process.environment = environment }
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
