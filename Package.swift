@@ -92,7 +92,7 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "OTPTests", dependencies: ["OTP"]),
+        .testTarget(name: "OTPTests", dependencies: ["OTP", "TestSupport"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         // Helpers shared by test targets (running the Python implementations tests compare against).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
         .testTarget(name: "AWSConfigTests", dependencies: ["AWSConfig", "AWSProtocol", "TestSupport"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP"]),
-        .testTarget(name: "YubiKeyTests", dependencies: ["YubiKey"]),
+        .testTarget(name: "YubiKeyTests", dependencies: ["YubiKey", "TestSupport"]),
         .testTarget(
             name: "AWSClientTests",
             dependencies: [

@@ -1,5 +1,6 @@
 import Foundation
 import OTP
+import TestSupport
 import Testing
 
 /// Compares against independent implementations: oathtool (OATH Toolkit, C) and pyotp (Python).
@@ -27,24 +28,9 @@ struct CrossCheckTests {
 
     /// Runs `arguments` through /usr/bin/env, feeding `input`; returns trimmed stdout, or records an issue.
     static func run(_ arguments: [String], input: String = "") throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(
-            process.terminationStatus == 0, "\(arguments[0]) failed: \(String(decoding: errors, as: UTF8.self))")
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try Command.run("/usr/bin/env", arguments, input: input)
+        try #require(result.status == 0, "\(arguments[0]) failed: \(result.standardError)")
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test("TOTP codes equal oathtool --totp for random secrets, times, algorithms, digits and periods")

@@ -7,25 +7,17 @@ public enum Python {
         public var description: String
     }
 
-    public static func run(_ script: String, arguments: [String] = [], environment: [String: String]? = nil) throws -> Data {
+    public static func run(
+        _ script: String, arguments: [String] = [], environment: [String: String]? = nil
+    ) throws -> Data {
         let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("vegas-test-\(UUID()).py")
         try script.write(to: scriptURL, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: scriptURL) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptURL.path] + arguments
-        if let environment { process.environment = environment }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "python3 failed (are python3 and botocore installed?): \(errorText)")
+        let result = try Command.run(
+            "/usr/bin/env", ["python3", scriptURL.path] + arguments, environment: environment)
+        guard result.status == 0 else {
+            throw Failure(description: "python3 failed (are python3 and botocore installed?): \(result.standardError)")
         }
-        return data
+        return result.standardOutput
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import YubiKey
@@ -84,25 +85,9 @@ func standInAccount(
 
 /// Runs a command (through /usr/bin/env), returning its trimmed standard output; records an issue if it fails.
 func runTool(_ arguments: [String], environment: [String: String]? = nil, input: String = "") throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let stdin = Pipe()
-    let stdout = Pipe()
-    let stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try #require(
-        process.terminationStatus == 0, "\(arguments[0]) failed: \(String(decoding: errors, as: UTF8.self))")
-    return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let result = try Command.run("/usr/bin/env", arguments, environment: environment, input: input)
+    try #require(result.status == 0, "\(arguments[0]) failed: \(result.standardError)")
+    return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
 /// pyotp's TOTP code for `secret` at `time` (pyotp is an independent implementation: `pip install pyotp`).

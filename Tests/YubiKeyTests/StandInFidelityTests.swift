@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The stand-in ykman itself: its codes against RFC 6238 and pyotp, its texts against ykman 5.9.2's.
@@ -10,25 +11,10 @@ struct StandInFidelityTests {
     ) throws
         -> (status: Int32, output: String, error: String)
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: StandIn.supportDirectory + "/ykman")
-        process.arguments = arguments
-        process.environment = standIn.environment(touch: touch)
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let error = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self)
+        let result = try Command.run(
+            StandIn.supportDirectory + "/ykman", arguments, environment: standIn.environment(touch: touch), input: input
         )
+        return (result.status, result.output, result.standardError)
     }
 
     @Test("RFC 6238 Appendix B (8 digits, SHA1/SHA256/SHA512) through the stand-in and YkmanOATH, equal to pyotp")
