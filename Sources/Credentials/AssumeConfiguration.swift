@@ -151,15 +151,13 @@ enum RoleARN {
             parsed.account.count == 12, parsed.account.allSatisfy(\.isNumber), parsed.resource.hasPrefix("role/")
         else { return false }
         let name = parsed.resource.split(separator: "/").last.map(String.init) ?? ""
-        return (1...64).contains(name.count)
-            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_+=,.@-".contains($0)) }
+        return (1...64).contains(name.count) && AWSPattern.userName.matches(name)
     }
 }
 
 enum ExternalID {
     static func isValid(_ id: String) -> Bool {
-        (2...1224).contains(id.count)
-            && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_+=,.@:/-".contains($0)) }
+        (2...1224).contains(id.count) && AWSPattern.externalId.matches(id)
     }
 }
 
@@ -167,8 +165,7 @@ enum ExternalID {
 enum RoleSessionName {
     static func make(_ configured: String?, environment: [String: String]) -> String {
         let raw = configured ?? environment["USER"] ?? environment["LOGNAME"] ?? "vegas-credentials"
-        var cleaned = String(
-            raw.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "_+=,.@-".contains($0)) }.prefix(64))
+        var cleaned = String(raw.filter { AWSPattern.roleSessionName.matches(String($0)) }.prefix(64))
         if cleaned.count < 2 { cleaned = "vegas-credentials" }
         return cleaned
     }

@@ -1,3 +1,4 @@
+import AWSProtocol
 import AtomicFile
 import Crypto
 import Foundation
@@ -84,8 +85,8 @@ public struct MFACodes: Sendable {
         if let account = source.vaultAccount {
             let now = Int64(clock().timeIntervalSince1970)
             let contents = try vault.read()
-            guard contents.account(named: account) != nil else { throw VaultError(.noSuchAccount(account)) }
-            if case .hotp = contents.account(named: account)?.uri.kind {
+            guard let entry = contents.account(named: account) else { throw VaultError(.noSuchAccount(account)) }
+            if case .hotp = entry.uri.kind {
                 return try vault.update { try $0.nextCode(forAccountNamed: account, unixTime: now) }
             }
             var copy = contents
@@ -103,7 +104,7 @@ public struct MFACodes: Sendable {
     private func typed(prompt: String? = nil) throws -> String {
         let code = try messages.ask(
             prompt ?? "MFA code for \(source.serialNumber): ", echo: false, why: "an MFA code is needed")
-        guard code.count == 6 || code.count == 8, code.allSatisfy(\.isASCIIDigit) else {
+        guard code.count == 6 || code.count == 8, AWSPattern.digits.matches(code) else {
             throw TerminalError("an MFA code is 6 digits")
         }
         return code
@@ -139,10 +140,6 @@ public struct MFACodes: Sendable {
             throw lastError ?? TerminalError("no MFA code was entered")
         }
     }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
 /// A desktop notification where one can be shown (notify-send, osascript); silently nothing elsewhere.
@@ -181,7 +178,7 @@ enum ExternalCode {
         guard process.terminationStatus == 0 else {
             throw ConfigurationError("mfa_process exited with status \(process.terminationStatus)")
         }
-        guard (6...8).contains(code.count), code.allSatisfy(\.isASCIIDigit) else {
+        guard (6...8).contains(code.count), AWSPattern.digits.matches(code) else {
             throw ConfigurationError("mfa_process did not print a 6-digit code")
         }
         return code

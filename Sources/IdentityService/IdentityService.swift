@@ -63,7 +63,7 @@ public final class IdentityService: Sendable {
     /// Creates the account and its root access key if the store has none; adds a pinned root key if given and missing.
     public func bootstrap(accountId: String?, pinnedRootKey: AWSCredentials?) async throws -> Bootstrap {
         let now = clock()
-        if let accountId, !(accountId.count == 12 && accountId.allSatisfy(\.isASCIIDigit)) {
+        if let accountId, !(accountId.count == 12 && AWSPattern.digits.matches(accountId)) {
             throw IdentityConfigurationError("the account id must be 12 digits, got '\(accountId)'")
         }
         if let pinned = pinnedRootKey {
@@ -156,6 +156,5 @@ struct MFACounters: Sendable {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
     var isASCIIUpperAlphanumeric: Bool { isASCII && (isUppercase || isNumber) }
 }
