@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Pure cores: no I/O.
@@ -27,6 +29,14 @@ let package = Package(
         .target(name: "AWSProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "IAMPolicy"),
         .target(name: "AtomicFile"),
+        .target(
+            name: "WebAuthn",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
 
         // Client side.
         .target(name: "AWSConfig", dependencies: ["AWSProtocol"]),
@@ -73,9 +83,12 @@ let package = Package(
         .target(
             name: "VegasServer",
             dependencies: [
-                "IdentityService", "IdentityStore", "AWSProtocol", "AtomicFile",
+                "IdentityService", "IdentityStore", "AWSProtocol", "AtomicFile", "OTP", "WebAuthn",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -85,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "vegas-server",
             dependencies: [
-                "VegasServer",
+                "VegasServer", "WebAuthn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -98,6 +111,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol", "TestSupport"]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
+        .testTarget(name: "WebAuthnTests", dependencies: ["WebAuthn", "TestSupport"]),
         .testTarget(name: "AWSConfigTests", dependencies: ["AWSConfig", "AWSProtocol", "TestSupport"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP"]),
         .testTarget(name: "YubiKeyTests", dependencies: ["YubiKey", "TestSupport"]),

@@ -56,7 +56,8 @@ public struct AWSClientError: Error, Sendable, Equatable, CustomStringConvertibl
         }
     }
 
-    private static func format(_ duration: Duration) -> String {
+    /// `duration` as "30 s" or "0.250 s".
+    static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let milliseconds = attoseconds / 1_000_000_000_000_000
         return milliseconds == 0 ? "\(seconds) s" : "\(seconds).\(String(1000 + milliseconds).dropFirst()) s"

@@ -20,7 +20,8 @@ enum TransportFailure: Error, Equatable {
     case tooLarge
 }
 
-/// Sends a signed request and collects the answer, reading at most `maxBodyBytes` of body.
+/// Sends a signed request (or, with `get`, an unsigned GET) and collects the answer, reading at most `maxBodyBytes` of
+/// body.
 struct HTTPTransport: Sendable {
     let send: @Sendable (_ request: QueryRequest, _ maxBodyBytes: Int) async throws -> HTTPAnswer
 
@@ -40,6 +41,16 @@ struct HTTPTransport: Sendable {
         outgoing.method = .POST
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         outgoing.body = .bytes(request.body)
+        return try await exchange(outgoing, maxBodyBytes: maxBodyBytes)
+    }
+
+    /// GETs `url` with `client`, unsigned and without headers of its own (the console federation endpoint).
+    static func get(_ url: String, maxBodyBytes: Int) async throws -> HTTPAnswer {
+        try await exchange(HTTPClientRequest(url: url), maxBodyBytes: maxBodyBytes)
+    }
+
+    /// Executes `outgoing` with `client`; failures become `TransportFailure`s (cancellation stays cancellation).
+    private static func exchange(_ outgoing: HTTPClientRequest, maxBodyBytes: Int) async throws -> HTTPAnswer {
         do {
             // The caller limits the time of head and body; the client's own deadline (head only) lies beyond it.
             let response = try await client.execute(outgoing, timeout: .hours(1))

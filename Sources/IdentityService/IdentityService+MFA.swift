@@ -84,19 +84,22 @@ extension IdentityService {
             tags: tags)
     }
 
-    /// Assigns a virtual device to a user after checking two consecutive codes (AWS's EnableMFADevice).
+    /// Assigns a virtual device to a user after checking two consecutive codes (AWS's EnableMFADevice). A nil
+    /// `userName` is the caller itself (the console's way, which also serves the root user).
     public func enableMFADevice(
-        _ caller: Principal, userName: String, serialNumber: String, code1: String, code2: String
+        _ caller: Principal, userName: String?, serialNumber: String, code1: String, code2: String
     )
         async throws
     {
-        let key = userName.lowercased()
+        let key = targetUserKey(caller, userName: userName)
         try authorizeIAM(
-            caller, action: "EnableMFADevice", targetUserKey: key, resource: userARN(caller.accountId, userName))
+            caller, action: "EnableMFADevice", targetUserKey: key,
+            resource: userARN(caller.accountId, userName ?? caller.userName))
+        guard let key else { throw AWSError.validation("Must specify userName when calling with non-User credentials") }
         let now = clock()
         let limit = configuration.maxMFADevicesPerUser
         try await store.write { tx in
-            let user = try self.existingUser(tx, key, userName)
+            let owner = try self.ownerName(tx, caller, userName: userName)
             guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.kind == .virtual else {
                 throw AWSError.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
             }
@@ -108,7 +111,7 @@ extension IdentityService {
                 throw AWSError.invalidAuthenticationCode()
             }
             device.userKey = key
-            device.userName = user.userName
+            device.userName = owner
             device.enableDate = now
             device.driftSteps = match.drift
             device.lastUsedStep = match.secondStep
@@ -343,20 +346,24 @@ extension IdentityService {
             device.lockedUntil = nil
             check = .accepted
         case .replayed, .invalid:
-            device.failedAttempts += 1
-            if device.failedAttempts >= configuration.mfaMaxFailures {
-                let seconds = min(configuration.mfaLockoutSeconds * Double(1 << min(device.lockouts, 20)), 86_400)
-                device.lockedUntil = now.addingTimeInterval(seconds)
-                device.lockouts += 1
-                device.failedAttempts = 0
-                logger.warning(
-                    "MFA device locked after repeated failures",
-                    metadata: ["serial": "\(serialNumber)", "seconds": "\(Int(seconds))"])
-            }
+            countFailure(&device, now: now)
             check = verification == .replayed ? .replayed : .invalid
         }
         try tx.save(device)
         return check
+    }
+
+    /// Counts a failed code or assertion on a device, locking it for a growing interval after too many in a row.
+    func countFailure(_ device: inout MFADeviceRecord, now: Date) {
+        device.failedAttempts += 1
+        guard device.failedAttempts >= configuration.mfaMaxFailures else { return }
+        let seconds = min(configuration.mfaLockoutSeconds * Double(1 << min(device.lockouts, 20)), 86_400)
+        device.lockedUntil = now.addingTimeInterval(seconds)
+        device.lockouts += 1
+        device.failedAttempts = 0
+        logger.warning(
+            "MFA device locked after repeated failures",
+            metadata: ["serial": "\(device.serialNumber)", "seconds": "\(Int(seconds))"])
     }
 
     /// Counts an outcome and turns a refusal into AWS's error.

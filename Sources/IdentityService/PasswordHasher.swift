@@ -30,6 +30,14 @@ public struct PasswordHasher: Sendable {
             "scrypt$\(log2Rounds)$\(blockSize)$\(parallelism)$\(Data(salt).base64EncodedString())$\(Data(derived).base64EncodedString())"
     }
 
+    /// A well-formed stored hash that no password matches, with this hasher's cost: verifying against it takes as long as
+    /// verifying a real one, so a refusal for an unknown user is as slow as one for a wrong password.
+    public func decoyHash() -> String {
+        let salt = Data(Identifiers.randomBytes(16)).base64EncodedString()
+        let hash = Data(Identifiers.randomBytes(32)).base64EncodedString()
+        return "scrypt$\(log2Rounds)$\(blockSize)$\(parallelism)$\(salt)$\(hash)"
+    }
+
     /// Checks `password` against a stored hash in constant time. Malformed stored hashes never match.
     public func verify(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$", omittingEmptySubsequences: false)

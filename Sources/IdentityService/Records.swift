@@ -119,6 +119,42 @@ public struct MFADeviceRecord: Codable, Sendable, Equatable {
     }
 }
 
+/// The WebAuthn credential behind a security-key MFA device (`MFADeviceKind.securityKey`), registered in the console.
+public struct SecurityKeyRecord: Codable, Sendable, Equatable {
+    public var serialNumber: String
+    public var credentialId: Data
+    /// The credential's public key as a COSE_Key.
+    public var publicKey: Data
+    public var signCount: Int64
+    public var backupEligible: Bool
+    /// Transports the browser reported at registration (`usb`, `nfc`, …), space-separated.
+    public var transports: String
+    /// The attestation statement format it was registered with (`packed`, `fido-u2f`, `none`).
+    public var attestationFormat: String
+    public var aaguid: Data
+    /// When an assertion's counter went backwards (a sign of a cloned key); such a key is refused from then on.
+    public var cloneSuspectedAt: Date?
+    public var lastUsedDate: Date?
+
+    public init(
+        serialNumber: String, credentialId: Data, publicKey: Data, signCount: Int64, backupEligible: Bool,
+        transports: [String], attestationFormat: String, aaguid: Data
+    ) {
+        self.serialNumber = serialNumber
+        self.credentialId = credentialId
+        self.publicKey = publicKey
+        self.signCount = signCount
+        self.backupEligible = backupEligible
+        self.transports = transports.joined(separator: " ")
+        self.attestationFormat = attestationFormat
+        self.aaguid = aaguid
+        self.cloneSuspectedAt = nil
+        self.lastUsedDate = nil
+    }
+
+    public var transportList: [String] { transports.split(separator: " ").map(String.init) }
+}
+
 /// A tag on an MFA device.
 public struct TagRecord: Codable, Sendable, Equatable {
     public var key: String

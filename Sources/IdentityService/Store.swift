@@ -40,6 +40,10 @@ public protocol StoreTransaction {
     func virtualMFADevices() throws -> [MFADeviceRecord]
     func save(_ device: MFADeviceRecord) throws
     func deleteMFADevice(serialNumber: String) throws
+    func securityKey(serialNumber: String) throws -> SecurityKeyRecord?
+    func securityKey(credentialId: Data) throws -> SecurityKeyRecord?
+    /// Saves a security key's credential; its MFA device must exist (deleting the device deletes the credential).
+    func save(_ key: SecurityKeyRecord) throws
     func tags(serialNumber: String) throws -> [TagRecord]
     func setTags(_ tags: [TagRecord], serialNumber: String) throws
 

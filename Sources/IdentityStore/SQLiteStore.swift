@@ -116,6 +116,21 @@ public final class SQLiteStore: Store {
                 t.column("expiration", .datetime).notNull().indexed()
             }
         }
+        migrator.registerMigration("v2: security keys") { db in
+            try db.create(table: "securityKey") { t in
+                t.primaryKey("serialNumber", .text)
+                    .references("mfaDevice", column: "serialNumber", onDelete: .cascade)
+                t.column("credentialId", .blob).notNull().unique()
+                t.column("publicKey", .blob).notNull()
+                t.column("signCount", .integer).notNull()
+                t.column("backupEligible", .boolean).notNull()
+                t.column("transports", .text).notNull()
+                t.column("attestationFormat", .text).notNull()
+                t.column("aaguid", .blob).notNull()
+                t.column("cloneSuspectedAt", .datetime)
+                t.column("lastUsedDate", .datetime)
+            }
+        }
         return migrator
     }
 }
@@ -134,6 +149,9 @@ extension LoginProfileRecord: FetchableRecord, PersistableRecord {
 }
 extension MFADeviceRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "mfaDevice"
+}
+extension SecurityKeyRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "securityKey"
 }
 extension RoleRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "role"
@@ -199,6 +217,13 @@ private struct SQLiteTransaction: StoreTransaction {
     }
     func save(_ device: MFADeviceRecord) throws { try device.save(db) }
     func deleteMFADevice(serialNumber: String) throws { _ = try MFADeviceRecord.deleteOne(db, key: serialNumber) }
+    func securityKey(serialNumber: String) throws -> SecurityKeyRecord? {
+        try SecurityKeyRecord.fetchOne(db, key: serialNumber)
+    }
+    func securityKey(credentialId: Data) throws -> SecurityKeyRecord? {
+        try SecurityKeyRecord.filter(Column("credentialId") == credentialId).fetchOne(db)
+    }
+    func save(_ key: SecurityKeyRecord) throws { try key.save(db) }
     func tags(serialNumber: String) throws -> [TagRecord] {
         try TagRow.filter(Column("serialNumber") == serialNumber).order(Column("key")).fetchAll(db)
             .map { TagRecord(key: $0.key, value: $0.value) }

@@ -1,6 +1,8 @@
 import AWSProtocol
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import IdentityService
 import IdentityStore
 import Logging
@@ -22,8 +24,18 @@ public struct VegasServerConfiguration: Sendable {
     /// Largest request body accepted.
     public var maxBodyBytes = 1 << 20
     public var identity = IdentityServiceConfiguration()
+    public var console = ConsoleConfiguration()
+    /// PEM certificate chain and private key: when both are set the server speaks HTTPS only.
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
 
     public init() {}
+
+    /// The origin browsers use for the console: `--public-url`, or this server on `localhost`.
+    public func consoleOrigin(port: Int) -> String {
+        if let url = console.publicURL { return url }
+        return "\(tlsCertificatePath == nil ? "http" : "https")://localhost:\(port)"
+    }
 }
 
 /// What a first start tells the operator.
@@ -71,9 +83,18 @@ public struct VegasServer: Sendable {
             newRootCredentials: bootstrap.newRootCredentials)
     }
 
-    /// The routes: the Query API on `/` (POST and GET), `/health` and `/metrics`.
-    public func router() -> Router<BasicRequestContext> {
+    /// The routes: the Query API on `/` (POST and GET), the console on `/console`, the federation endpoint, `/health`
+    /// and `/metrics`. `port` is the bound port, for the console's default origin.
+    public func router(port: Int) throws -> Router<BasicRequestContext> {
         let router = Router()
+        let relyingParty = try ConsoleConfiguration.relyingParty(
+            origin: configuration.consoleOrigin(port: port), userVerification: configuration.console.userVerification)
+        let console = try Console(
+            identity: identity, relyingParty: relyingParty, attestation: configuration.console.attestation,
+            sessionLifetime: configuration.console.sessionLifetime,
+            clock: clock)
+        console.addRoutes(to: router)
+        Federation(identity: identity, console: console, clock: clock).addRoutes(to: router)
         let api = QueryAPI(
             identity: identity, metrics: PrometheusMetricsFactory(registry: registry),
             maxBodyBytes: configuration.maxBodyBytes, clock: clock)
@@ -89,14 +110,25 @@ public struct VegasServer: Sendable {
         return router
     }
 
-    /// The Hummingbird application; `onServerRunning` receives the bound port.
+    /// The Hummingbird application, over HTTPS when a certificate is configured; `onServerRunning` receives the bound
+    /// port. With port 0 the console's default origin cannot name the port before binding: give `--public-url` then.
     public func application(
         logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    )
+    ) throws
         -> some ApplicationProtocol
     {
-        Application(
-            router: router(),
+        let server: HTTPServerBuilder
+        if let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath {
+            let tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificatePath).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: keyPath, format: .pem)))
+            server = try .tls(.http1(), tlsConfiguration: tls)
+        } else {
+            server = .http1()
+        }
+        return Application(
+            router: try router(port: configuration.port),
+            server: server,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "vegas-server"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

@@ -9,8 +9,8 @@ struct VegasCredentials: AsyncParsableCommand {
         abstract: "MFA for AWS from the command line: a built-in authenticator, YubiKeys, and MFA device set-up.",
         version: "0.1.0",
         subcommands: [
-            Assume.self, Exec.self, Export.self, OTPCommand.self, MFACommand.self, Cache.self, Config.self,
-            Version.self,
+            Assume.self, Exec.self, Export.self, Login.self, OTPCommand.self, MFACommand.self, Cache.self,
+            Config.self, Version.self,
         ])
 }
 

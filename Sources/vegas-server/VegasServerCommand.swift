@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import VegasServer
+import WebAuthn
 
 #if canImport(Glibc)
     import Glibc
@@ -29,6 +30,17 @@ struct VegasServerCommand: AsyncParsableCommand {
     @Option(help: "Failed MFA codes in a row before a device is locked.") var mfaMaxFailures = 5
     @Option(help: "First lock-out in seconds; each further one doubles (up to a day).") var mfaLockoutSeconds = 60.0
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(
+        help: ArgumentHelp(
+            "The URL browsers use for the console (default: http://localhost:<port>).",
+            discussion: "Its host is the WebAuthn relying party id: security keys are bound to it."))
+    var publicURL: String?
+    @Option(help: "PEM certificate chain: serve HTTPS (with --tls-key).") var tlsCertificate: String?
+    @Option(help: "PEM private key of --tls-certificate.") var tlsKey: String?
+    @Option(help: "Whether security keys must verify the user (PIN/biometrics): required, preferred or discouraged.")
+    var webauthnUserVerification = "preferred"
+    @Option(help: "Attestation asked of security keys at registration: direct (verified) or none.")
+    var webauthnAttestation = "direct"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
@@ -36,6 +48,15 @@ struct VegasServerCommand: AsyncParsableCommand {
         guard mfaLockoutSeconds >= 1 else { throw ValidationError("--mfa-lockout-seconds must be at least 1") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("unknown --log-level '\(logLevel)'")
+        }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("give both --tls-certificate and --tls-key, or neither")
+        }
+        guard ["direct", "none"].contains(webauthnAttestation) else {
+            throw ValidationError("--webauthn-attestation must be direct or none")
+        }
+        guard UserVerificationRequirement(rawValue: webauthnUserVerification) != nil else {
+            throw ValidationError("--webauthn-user-verification must be required, preferred or discouraged")
         }
     }
 
@@ -62,6 +83,11 @@ struct VegasServerCommand: AsyncParsableCommand {
         configuration.identity.totpIssuer = totpIssuer
         configuration.identity.mfaMaxFailures = mfaMaxFailures
         configuration.identity.mfaLockoutSeconds = mfaLockoutSeconds
+        configuration.console.publicURL = publicURL
+        configuration.console.userVerification = UserVerificationRequirement(rawValue: webauthnUserVerification) ?? .preferred
+        configuration.console.attestation = webauthnAttestation
+        configuration.tlsCertificatePath = tlsCertificate
+        configuration.tlsKeyPath = tlsKey
 
         let server: VegasServer
         do {
@@ -71,9 +97,15 @@ struct VegasServerCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let info = server.info
-        let host = self.host
-        let application = server.application(logger: logger) { port in
-            Self.printBanner(info, endpoint: "http://\(host):\(port)")
+        let endpoint = "\(tlsCertificate == nil ? "http" : "https")://\(host)"
+        let application: any Service
+        do {
+            application = try server.application(logger: logger) { [configuration] port in
+                Self.printBanner(info, endpoint: "\(endpoint):\(port)", console: configuration.consoleOrigin(port: port))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("vegas-server: \(error)\n".utf8))
+            throw ExitCode.failure
         }
         let services = ServiceGroup(
             configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -88,9 +120,10 @@ struct VegasServerCommand: AsyncParsableCommand {
     }
 
     /// Tells the operator how to reach the server; the root secret is shown only on the start that created it.
-    static func printBanner(_ info: VegasServerInfo, endpoint: String) {
+    static func printBanner(_ info: VegasServerInfo, endpoint: String, console: String) {
         var lines = [
             "vegas-server is listening on \(endpoint)",
+            "  console:          \(console)/console/",
             "  account:          \(info.accountId)",
             "  root credentials: \(info.rootCredentialsFile)",
         ]

@@ -32,7 +32,7 @@ struct ServerHarness {
 
     /// Runs `body` with a client of the router.
     func test(_ body: @escaping @Sendable (Client) async throws -> Void) async throws {
-        let app = Application(router: server.router())
+        let app = Application(router: try server.router(port: 8080))
         try await app.test(.router) { client in try await body(Client(client: client)) }
     }
 
@@ -278,7 +278,7 @@ struct QueryAPITests {
     @Test("/health answers 200 and /metrics counts requests by action and code")
     func healthAndMetrics() async throws {
         let h = try await ServerHarness()
-        let app = Application(router: h.server.router())
+        let app = Application(router: try h.server.router(port: 8080))
         try await app.test(.router) { client in
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
             _ = try await ServerHarness.Client(client: client).call("iam", [("Action", "NoSuchThing")])

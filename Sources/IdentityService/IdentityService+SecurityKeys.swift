@@ -1,0 +1,146 @@
+import AWSProtocol
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// A WebAuthn credential the console has verified at registration, as the service stores it.
+public struct NewSecurityKey: Sendable {
+    public var credentialId: [UInt8]
+    public var publicKey: [UInt8]
+    public var signCount: UInt32
+    public var backupEligible: Bool
+    public var transports: [String]
+    public var attestationFormat: String
+    public var aaguid: [UInt8]
+
+    public init(
+        credentialId: [UInt8], publicKey: [UInt8], signCount: UInt32, backupEligible: Bool, transports: [String],
+        attestationFormat: String, aaguid: [UInt8]
+    ) {
+        self.credentialId = credentialId
+        self.publicKey = publicKey
+        self.signCount = signCount
+        self.backupEligible = backupEligible
+        self.transports = transports
+        self.attestationFormat = attestationFormat
+        self.aaguid = aaguid
+    }
+}
+
+/// What the relying party concluded about one assertion from a stored security key.
+public enum SecurityKeyVerdict: Sendable, Equatable {
+    case valid(signCount: UInt32)
+    /// Signature valid but the counter did not increase: a sign of a cloned key.
+    case counterRegressed
+    case invalid
+}
+
+/// A user's security key: the MFA device and its credential.
+public struct SecurityKey: Sendable {
+    public let device: MFADeviceRecord
+    public let credential: SecurityKeyRecord
+}
+
+extension AWSError {
+    static let securityKeyAlreadyRegistered = AWSError.entityAlreadyExists("This security key is already registered.")
+}
+
+// Security keys (FIDO/WebAuthn): registered in the console only, listed and removed like any MFA device through IAM.
+extension IdentityService {
+    /// Registers a verified WebAuthn credential as a security-key MFA device of the principal (a user or the root).
+    /// The serial is AWS's shape, `arn:aws:iam::<account>:u2f/user/<user>/<name>-<random>`.
+    public func registerSecurityKey(_ principal: Principal, name: String, key: NewSecurityKey) async throws
+        -> MFADeviceRecord
+    {
+        guard let userKey = principal.userKey else { throw AWSError.accessDenied("Only users can add MFA devices.") }
+        guard (1...64).contains(name.count), AWSPattern.virtualMFADeviceName.matches(name) else {
+            throw AWSError.validation(
+                "The device name must be 1 to 64 letters, digits or the characters + = , . @ - _")
+        }
+        let owner = principal.userName.map { "user/\($0)" } ?? "root-account-mfa-device"
+        let serial =
+            "arn:aws:iam::\(principal.accountId):u2f/\(owner)/\(name.lowercased())-\(Identifiers.make(prefix: "", length: 26))"
+        let now = clock()
+        let limit = configuration.maxMFADevicesPerUser
+        let record = try await store.write { tx -> MFADeviceRecord in
+            if try tx.mfaDevices(userKey: userKey).count >= limit {
+                throw AWSError.limitExceeded("Cannot exceed quota for MFADevicesPerUser: \(limit).")
+            }
+            if try tx.securityKey(credentialId: Data(key.credentialId)) != nil {
+                throw AWSError.securityKeyAlreadyRegistered
+            }
+            var device = MFADeviceRecord(
+                serialNumber: serial, kind: .securityKey, name: name, path: "/", seedCiphertext: nil, createDate: now)
+            device.userKey = userKey
+            device.userName = principal.userName
+            device.enableDate = now
+            try tx.save(device)
+            try tx.save(
+                SecurityKeyRecord(
+                    serialNumber: serial, credentialId: Data(key.credentialId), publicKey: Data(key.publicKey),
+                    signCount: Int64(key.signCount), backupEligible: key.backupEligible, transports: key.transports,
+                    attestationFormat: key.attestationFormat, aaguid: Data(key.aaguid)))
+            return device
+        }
+        logger.info(
+            "security key registered",
+            metadata: ["serial": "\(serial)", "format": "\(key.attestationFormat)"])
+        return record
+    }
+
+    /// The principal's MFA devices with, for security keys, their credentials; oldest first.
+    public func consoleMFADevices(_ principal: Principal) async throws -> [(MFADeviceRecord, SecurityKeyRecord?)] {
+        guard let userKey = principal.userKey else { return [] }
+        return try await store.read { tx in
+            try tx.mfaDevices(userKey: userKey).map { device in
+                (device, device.kind == .securityKey ? try tx.securityKey(serialNumber: device.serialNumber) : nil)
+            }
+        }
+    }
+
+    /// Checks an assertion from one of the principal's security keys inside a write transaction: `verify` (the
+    /// relying party's check against the stored credential) runs serialised with other sign-ins, so the counter moves
+    /// atomically. A regressed counter flags the key as possibly cloned and refuses it from then on; failures count
+    /// towards the device's lock-out like wrong TOTP codes. Throws AWS's invalid-code error on any refusal.
+    public func authenticateWithSecurityKey(
+        _ principal: Principal, credentialId: [UInt8],
+        verify: @escaping @Sendable (SecurityKeyRecord) -> SecurityKeyVerdict
+    ) async throws {
+        guard let userKey = principal.userKey else { throw AWSError.invalidOneTimePassCode }
+        let now = clock()
+        let check = try await store.write { tx -> MFACheck in
+            guard var credential = try tx.securityKey(credentialId: Data(credentialId)),
+                var device = try tx.mfaDevice(serialNumber: credential.serialNumber), device.userKey == userKey
+            else { return .unknownDevice }
+            if let lockedUntil = device.lockedUntil, lockedUntil > now { return .locked }
+            if credential.cloneSuspectedAt != nil { return .invalid }
+            let check: MFACheck
+            switch verify(credential) {
+            case .valid(let signCount):
+                credential.signCount = Int64(signCount)
+                credential.lastUsedDate = now
+                try tx.save(credential)
+                device.failedAttempts = 0
+                device.lockouts = 0
+                device.lockedUntil = nil
+                check = .accepted
+            case .counterRegressed:
+                credential.cloneSuspectedAt = now
+                try tx.save(credential)
+                self.logger.warning(
+                    "security key counter went backwards; key refused as possibly cloned",
+                    metadata: ["serial": "\(device.serialNumber)"])
+                check = .replayed
+            case .invalid:
+                check = .invalid
+            }
+            if check != .accepted { self.countFailure(&device, now: now) }
+            try tx.save(device)
+            return check
+        }
+        try finish(check)
+    }
+}
