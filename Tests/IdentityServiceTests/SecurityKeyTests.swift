@@ -1,0 +1,171 @@
+import AWSProtocol
+import Foundation
+import IdentityService
+import OTP
+import Testing
+
+/// A verified registration as the console hands it to the service.
+private func key(_ id: UInt8, signCount: UInt32 = 0) -> NewSecurityKey {
+    NewSecurityKey(
+        credentialId: [UInt8](repeating: id, count: 32), publicKey: [0xA5, 0x01, 0x02], signCount: signCount,
+        backupEligible: false, transports: ["usb", "nfc"], attestationFormat: "packed",
+        aaguid: [UInt8](repeating: 0, count: 16))
+}
+
+@Suite("Security keys: registration, IAM listing, limits, counters and lock-out")
+struct SecurityKeyTests {
+    @Test("a registered key is an MFA device with AWS's u2f serial, listed, described and removable through IAM")
+    func registerListDescribeRemove() async throws {
+        let h = try await Harness()
+        let alice = try await h.user("alice")
+        let device = try await h.service.registerSecurityKey(alice, name: "YubiKey-5C", key: key(1))
+        let pattern = #/arn:aws:iam::123456789012:u2f/user/alice/yubikey-5c-[A-Z2-7]{26}/#
+        #expect(device.serialNumber.wholeMatch(of: pattern) != nil)
+        #expect(device.kind == .securityKey)
+
+        let listed = try await h.service.listMFADevices(h.root, userName: "alice")
+        #expect(listed.map(\.serialNumber) == [device.serialNumber])
+        let described = try await h.service.getMFADevice(alice, serialNumber: device.serialNumber, userName: nil)
+        #expect(described.userName == "alice")
+        #expect(described.enableDate == h.clock.now)
+        let stored = try await h.service.consoleMFADevices(alice)
+        #expect(stored.first?.1?.transportList == ["usb", "nfc"])
+
+        try await h.service.deactivateMFADevice(h.root, userName: "alice", serialNumber: device.serialNumber)
+        #expect(try await h.service.listMFADevices(h.root, userName: "alice").isEmpty)
+        // The credential went with the device: the same key can be registered again.
+        _ = try await h.service.registerSecurityKey(alice, name: "again", key: key(1))
+    }
+
+    @Test("a credential id registered once is refused the second time, for any user")
+    func duplicateCredential() async throws {
+        let h = try await Harness()
+        let alice = try await h.user("alice")
+        let bob = try await h.user("bob")
+        _ = try await h.service.registerSecurityKey(alice, name: "key", key: key(7))
+        let again = await awsError { _ = try await h.service.registerSecurityKey(bob, name: "key", key: key(7)) }
+        #expect(again?.code == "EntityAlreadyExists")
+        #expect(try await h.service.listMFADevices(h.root, userName: "bob").isEmpty)
+    }
+
+    @Test("security keys count towards the 8 devices of a user, with virtual devices")
+    func limit() async throws {
+        let h = try await Harness()
+        let alice = try await h.user("alice")
+        for index in 0..<4 { _ = try await h.enabledDevice("phone-\(index)", for: "alice") }
+        for index in 0..<4 { _ = try await h.service.registerSecurityKey(alice, name: "key-\(index)", key: key(UInt8(index))) }
+        let ninthKey = await awsError { _ = try await h.service.registerSecurityKey(alice, name: "key-9", key: key(9)) }
+        #expect(ninthKey?.code == "LimitExceeded")
+        let ninthVirtual = await awsError { _ = try await h.enabledDevice("phone-9", for: "alice") }
+        #expect(ninthVirtual?.code == "LimitExceeded")
+    }
+
+    @Test("STS refuses a security key's serial: it gives no codes")
+    func stsRefusesSecurityKeys() async throws {
+        let h = try await Harness()
+        let alice = try await h.user("alice")
+        let device = try await h.service.registerSecurityKey(alice, name: "key", key: key(1))
+        let refused = await awsError {
+            _ = try await h.service.getSessionToken(
+                alice, durationSeconds: nil, serialNumber: device.serialNumber, tokenCode: "123456")
+        }
+        #expect(refused?.code == "AccessDenied")
+        #expect(refused?.message.contains("unable to validate MFA code") == true)
+    }
+
+    @Test("a valid assertion stores the new counter; a regressed one flags the key, which is refused from then on")
+    func counters() async throws {
+        let h = try await Harness()
+        let alice = try await h.user("alice")
+        _ = try await h.service.registerSecurityKey(alice, name: "key", key: key(1, signCount: 3))
+        let id = [UInt8](repeating: 1, count: 32)
+        try await h.service.authenticateWithSecurityKey(alice, credentialId: id) { stored in
+            #expect(stored.signCount == 3)
+            return .valid(signCount: 11)
+        }
+        #expect(try await h.service.consoleMFADevices(alice).first?.1?.signCount == 11)
+
+        let cloned = await awsError {
+            try await h.service.authenticateWithSecurityKey(alice, credentialId: id) { _ in .counterRegressed }
+        }
+        #expect(cloned?.message.hasPrefix("MultiFactorAuthentication failed with invalid MFA one time pass code") == true)
+        let flagged = try await h.service.consoleMFADevices(alice).first?.1
+        #expect(flagged?.cloneSuspectedAt == h.clock.now)
+        #expect(flagged?.signCount == 11)
+
+        let afterwards = await awsError {
+            try await h.service.authenticateWithSecurityKey(alice, credentialId: id) { _ in .valid(signCount: 12) }
+        }
+        #expect(afterwards?.code == "AccessDenied")
+        #expect(try await h.service.consoleMFADevices(alice).first?.1?.signCount == 11)
+    }
+
+    @Test("failed assertions lock the key like wrong codes; another user's key is unknown")
+    func lockoutAndOwnership() async throws {
+        let h = try await Harness { $0.mfaMaxFailures = 3 }
+        let alice = try await h.user("alice")
+        let bob = try await h.user("bob")
+        _ = try await h.service.registerSecurityKey(alice, name: "key", key: key(1))
+        let id = [UInt8](repeating: 1, count: 32)
+        let foreign = await awsError {
+            try await h.service.authenticateWithSecurityKey(bob, credentialId: id) { _ in .valid(signCount: 1) }
+        }
+        #expect(foreign?.message.contains("unable to validate") == true)
+        for _ in 0..<3 {
+            _ = await awsError {
+                try await h.service.authenticateWithSecurityKey(alice, credentialId: id) { _ in .invalid }
+            }
+        }
+        let locked = await awsError {
+            try await h.service.authenticateWithSecurityKey(alice, credentialId: id) { _ in .valid(signCount: 1) }
+        }
+        #expect(locked?.code == "AccessDenied")
+        h.clock.advance(61)
+        try await h.service.authenticateWithSecurityKey(alice, credentialId: id) { _ in .valid(signCount: 1) }
+    }
+}
+
+@Suite("Console sign-in: password step and MFA codes")
+struct ConsoleSignInTests {
+    @Test("a user signs in with the account id or alias; wrong passwords, users and accounts get nil alike")
+    func passwordStep() async throws {
+        let h = try await Harness()
+        _ = try await h.user("alice")
+        _ = try await h.service.createLoginProfile(h.root, userName: "alice", password: "correct horse", resetRequired: false)
+        try await h.service.createAccountAlias(h.root, alias: "acme")
+        let byId = try await h.service.signInToConsole(account: "123456789012", userName: "Alice", password: "correct horse")
+        #expect(byId?.userName == "alice")
+        #expect(try await h.service.signInToConsole(account: "ACME", userName: "alice", password: "correct horse") != nil)
+        #expect(try await h.service.signInToConsole(account: "acme", userName: "alice", password: "wrong horse") == nil)
+        #expect(try await h.service.signInToConsole(account: "acme", userName: "mallory", password: "correct horse") == nil)
+        #expect(try await h.service.signInToConsole(account: "999999999999", userName: "alice", password: "correct horse") == nil)
+        // The root has no console password until it sets one.
+        #expect(try await h.service.signInToConsole(account: "acme", userName: nil, password: "correct horse") == nil)
+        _ = try await h.service.createLoginProfile(h.root, userName: nil, password: "root password", resetRequired: false)
+        let root = try await h.service.signInToConsole(account: "acme", userName: nil, password: "root password")
+        #expect(root?.isRoot == true)
+    }
+
+    @Test("the console's MFA step accepts a code once, from the user's own device, and the root can enable a device")
+    func codes() async throws {
+        let h = try await Harness()
+        let alice = try await h.user("alice")
+        let (serial, totp) = try await h.enabledDevice("alice-phone", for: "alice")
+        try await h.service.verifyConsoleCode(alice, serialNumber: serial, code: h.code(totp, offset: 1))
+        let replay = await awsError {
+            try await h.service.verifyConsoleCode(alice, serialNumber: serial, code: h.code(totp, offset: 1))
+        }
+        #expect(replay?.message.hasPrefix("MultiFactorAuthentication failed with invalid MFA one time pass code") == true)
+
+        let (rootSerial, rootTOTP) = try await h.device("root-phone")
+        try await h.service.enableMFADevice(
+            h.root, userName: nil, serialNumber: rootSerial, code1: h.code(rootTOTP, offset: -1), code2: h.code(rootTOTP))
+        let rootDevices = try await h.service.consoleMFADevices(h.root)
+        #expect(rootDevices.map(\.0.serialNumber) == [rootSerial])
+        #expect(rootDevices.first?.0.userName == nil)
+        let foreign = await awsError {
+            try await h.service.verifyConsoleCode(alice, serialNumber: rootSerial, code: h.code(rootTOTP, offset: 1))
+        }
+        #expect(foreign?.message.contains("unable to validate") == true)
+    }
+}
