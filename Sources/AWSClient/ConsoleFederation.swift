@@ -31,12 +31,13 @@ public struct ConsoleFederation: Sendable, Equatable {
 
     /// The federation endpoint and console for a role, from where its credentials come from. For an STS endpoint of
     /// AWS (`*.amazonaws.com`, `*.amazonaws.com.cn`, `*.api.aws`), those of the role ARN's partition: aws
-    /// `https://signin.aws.amazon.com/federation` and `https://console.aws.amazon.com/`, aws-cn `signin.amazonaws.cn` and
-    /// `console.amazonaws.cn`, aws-us-gov `signin.amazonaws-us-gov.com` and `console.amazonaws-us-gov.com`; with a region
-    /// of that partition the console is `https://<region>.<console host>/console/home?region=<region>` (as aws-vault
-    /// builds it). For any other STS endpoint (vegas-server, a stand-in): `<endpoint>/federation` and
-    /// `<endpoint>/console/`. Nil for a partition without a known console (aws-iso, aws-iso-b) or an STS endpoint that is
-    /// not an `http(s)://host[:port][/path]` URL.
+    /// `https://signin.aws.amazon.com/federation` and `https://console.aws.amazon.com/`, aws-cn
+    /// `signin.amazonaws.cn` and `console.amazonaws.cn`, aws-us-gov `signin.amazonaws-us-gov.com` and
+    /// `console.amazonaws-us-gov.com`; with a region of that partition the console is
+    /// `https://<region>.<console host>/console/home?region=<region>` (as aws-vault builds it). For any other STS
+    /// endpoint (vegas-server, a stand-in): `<endpoint>/federation` and `<endpoint>/console/`. Nil for a partition
+    /// without a known console (aws-iso, aws-iso-b) or an STS endpoint that is not an `http(s)://host[:port][/path]`
+    /// URL.
     public static func standard(roleARN: String, region: String?, stsEndpoint: String) -> ConsoleFederation? {
         guard let sts = EndpointURL(stsEndpoint) else { return nil }
         guard Self.isAWSHost(sts.host) else {
@@ -44,7 +45,9 @@ public struct ConsoleFederation: Sendable, Equatable {
             while base.hasSuffix("/") { base.removeLast() }
             return ConsoleFederation(endpoint: base + "/federation", destination: base + "/console/")
         }
-        guard let arn = ARN(parsing: roleARN), let partition = Partition(arnPartition: arn.partition) else { return nil }
+        guard let arn = ARN(parsing: roleARN), let partition = Partition(arnPartition: arn.partition) else {
+            return nil
+        }
         let console = partition.consoleHost
         guard let region, Self.isRegionName(region), Partition(region: region) == partition else {
             return ConsoleFederation(endpoint: partition.federationEndpoint, destination: "https://\(console)/")
@@ -83,7 +86,8 @@ public struct ConsoleFederation: Sendable, Equatable {
     public func signinToken(
         for credentials: TemporaryCredentials, sessionDuration: Int? = nil, timeout: Duration = .seconds(30)
     ) async throws -> String {
-        try await signinToken(for: credentials, sessionDuration: sessionDuration, timeout: timeout, get: HTTPTransport.get)
+        try await signinToken(
+            for: credentials, sessionDuration: sessionDuration, timeout: timeout, get: HTTPTransport.get)
     }
 
     func signinToken(
@@ -161,7 +165,9 @@ public struct ConsoleFederation: Sendable, Equatable {
             let excerpt = ResponseExcerpt.make(body, redactor: redactor)
             return excerpt.isEmpty ? "an empty body" : "'\(excerpt)'"
         }
-        guard status == 200 else { throw .refused(status: status, excerpt: ResponseExcerpt.make(body, redactor: redactor)) }
+        guard status == 200 else {
+            throw .refused(status: status, excerpt: ResponseExcerpt.make(body, redactor: redactor))
+        }
         let token: String
         do {
             token = try JSONDecoder().decode(SigninTokenAnswer.self, from: Data(body)).token
@@ -194,7 +200,8 @@ public struct ConsoleFederation: Sendable, Equatable {
     public func loginURL(signinToken: String) -> String {
         endpoint + "?"
             + AWSPercentEncoding.formBody([
-                ("Action", "login"), ("Issuer", Self.issuer), ("Destination", destination), ("SigninToken", signinToken),
+                ("Action", "login"), ("Issuer", Self.issuer), ("Destination", destination),
+                ("SigninToken", signinToken),
             ])
     }
 

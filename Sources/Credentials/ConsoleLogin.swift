@@ -36,8 +36,8 @@ extension AssumeConfiguration {
         }
         if endpoint == nil, let problem = ConsoleFederation.endpointProblem(standard.endpoint) {
             throw ConfigurationError(
-                "\(place): the federation endpoint \(standard.endpoint), derived from STS endpoint "
-                    + "\(stsEndpoint.url), \(problem); or set vegas_federation_url")
+                "\(place): the federation endpoint \(standard.endpoint) (derived from STS endpoint "
+                    + "\(stsEndpoint.url)) \(problem); vegas_federation_url can name another one")
         }
         return ConsoleFederation(
             endpoint: endpoint ?? standard.endpoint, destination: destination ?? standard.destination)

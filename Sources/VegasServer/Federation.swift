@@ -35,7 +35,7 @@ struct Federation: Sendable {
             }
             switch parameters["Action"] {
             case "getSigninToken": return try await signinToken(parameters, context)
-            case "login": return try await login(parameters)
+            case "login": return try await login(parameters, authority: request.head.authority)
             default:
                 throw FederationError("Action must be getSigninToken or login")
             }
@@ -87,9 +87,9 @@ struct Federation: Sendable {
             status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: body)))
     }
 
-    private func login(_ parameters: [String: String]) async throws -> Response {
+    private func login(_ parameters: [String: String], authority: String?) async throws -> Response {
         guard let token = parameters["SigninToken"], !token.isEmpty else { throw FederationError("SigninToken is missing") }
-        let destination = try localDestination(parameters["Destination"] ?? "/console/")
+        let destination = try localDestination(parameters["Destination"] ?? "/console/", authority: authority)
         guard let sessionToken = await console.sessions.redeemSigninToken(token) else {
             throw FederationError("The sign-in token is not valid, was already used or has expired", status: .forbidden)
         }
@@ -97,11 +97,14 @@ struct Federation: Sendable {
             status: .found, headers: [.location: destination, .setCookie: console.cookie(sessionToken)])
     }
 
-    /// The destination as a path of this console: a relative `/console…` path, or an absolute URL on this origin.
+    /// The destination as a path of this console: a relative `/console…` path, or an absolute URL on the console's
+    /// public origin or on the origin the request came to (`authority`: a client that knows the server as 127.0.0.1).
     /// Anything else is refused, so the endpoint cannot be used to redirect signed-in users elsewhere.
-    private func localDestination(_ destination: String) throws -> String {
+    private func localDestination(_ destination: String, authority: String?) throws -> String {
+        var origins = console.relyingParty.origins
+        if let authority { origins.append("\(console.secureCookies ? "https" : "http")://\(authority)") }
         var path = destination
-        for origin in console.relyingParty.origins where destination.hasPrefix(origin + "/") {
+        for origin in origins where destination.hasPrefix(origin + "/") {
             path = String(destination.dropFirst(origin.count))
         }
         guard path.hasPrefix("/console"), !path.hasPrefix("//"), !path.contains("\\"),

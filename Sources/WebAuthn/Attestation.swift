@@ -23,7 +23,9 @@ struct AttestationInput {
 enum Attestation {
     /// Verifies the statement of format `format` (registration steps 15–18). A format other than none, packed and
     /// fido-u2f is treated as no attestation when `conveyance` is "none", and refused otherwise.
-    static func verify(format: String, _ input: AttestationInput, conveyance: String) throws(WebAuthnError)
+    static func verify(
+        format: String, _ input: AttestationInput, conveyance: String
+    ) throws(WebAuthnError)
         -> AttestationType
     {
         guard input.statement.mapEntries != nil else { throw .malformed("attStmt is not a map") }
@@ -91,7 +93,9 @@ enum PackedAttestation {
 /// FIDO U2F attestation (WebAuthn §8.6).
 enum FIDOU2FAttestation {
     static func verify(_ input: AttestationInput) throws(WebAuthnError) -> AttestationType {
-        guard let signature = input.statement["sig"]?.byteString else { throw .attestationInvalid("fido-u2f sig missing") }
+        guard let signature = input.statement["sig"]?.byteString else {
+            throw .attestationInvalid("fido-u2f sig missing")
+        }
         guard let chain = try Attestation.certificateChain(input.statement), chain.count == 1 else {
             throw .attestationInvalid("fido-u2f x5c must hold exactly one certificate")
         }

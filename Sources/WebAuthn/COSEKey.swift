@@ -51,6 +51,8 @@ public struct COSEKey: Sendable {
     public let algorithm: COSEAlgorithm
     let key: SignatureKey
 
+    static let maximumRSAModulusBytes = 1024
+
     /// Parses COSE_Key bytes (exactly one CBOR map).
     public init(bytes: [UInt8]) throws(WebAuthnError) {
         let item: CBOR
@@ -117,6 +119,10 @@ public struct COSEKey: Sendable {
     private static func rsaKey(_ item: CBOR) throws(WebAuthnError) -> SignatureKey {
         let n = try bytes(item, -1, "n (-1)")
         let e = try bytes(item, -2, "e (-2)")
+        // Verification cost grows with the modulus: refuse what no authenticator makes.
+        guard n.drop(while: { $0 == 0 }).count <= maximumRSAModulusBytes else {
+            throw .malformed("RSA key is longer than \(maximumRSAModulusBytes * 8) bits")
+        }
         do { return .rsa(try _RSA.Signing.PublicKey(n: n, e: e)) } catch {
             throw .malformed("RSA key is invalid or shorter than 2048 bits")
         }

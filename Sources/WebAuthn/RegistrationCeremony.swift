@@ -92,7 +92,9 @@ public struct RegistrationCeremony: Sendable {
     }
 
     /// Splits an attestation object into fmt, authData (parsed) and attStmt.
-    static func parseAttestationObject(_ bytes: [UInt8]) throws(WebAuthnError)
+    static func parseAttestationObject(
+        _ bytes: [UInt8]
+    ) throws(WebAuthnError)
         -> (format: String, authenticatorData: AuthenticatorData, statement: CBOR)
     {
         let object: CBOR

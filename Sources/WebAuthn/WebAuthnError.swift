@@ -1,4 +1,5 @@
-/// Why a WebAuthn response was refused. Each case names the failed check; tell the user only that the key was not accepted.
+/// Why a WebAuthn response was refused. Each case names the failed check; tell the user only that the key was not
+/// accepted.
 public enum WebAuthnError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The input could not be parsed (JSON, base64url, CBOR, authenticator data, COSE key, certificate).
     case malformed(String)

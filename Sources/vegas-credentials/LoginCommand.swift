@@ -34,7 +34,8 @@ struct Login: AsyncParsableCommand {
     func validate() throws {
         if let duration, !ConsoleFederation.sessionDurations.contains(duration) {
             let range = ConsoleFederation.sessionDurations
-            throw ValidationError("--duration must be \(range.lowerBound)…\(range.upperBound) seconds, got \(duration)")
+            throw ValidationError(
+                "--duration must be \(range.lowerBound)…\(range.upperBound) seconds, got \(duration)")
         }
     }
 

@@ -81,7 +81,9 @@ struct ConsoleFederationEndpointTests {
             endpoint: "https://signin.aws.amazon.com/federation", destination: "https://console.aws.amazon.com/"),
     ]
 
-    @Test("AWS STS endpoints: the partition's sign-in host and console, the region's console when set", arguments: awsCases)
+    @Test(
+        "AWS STS endpoints: the partition's sign-in host and console, the region's console when set",
+        arguments: awsCases)
     func awsPartitions(_ example: Case) {
         let federation = ConsoleFederation.standard(
             roleARN: example.roleARN, region: example.region, stsEndpoint: example.sts)
@@ -148,7 +150,8 @@ struct ConsoleFederationEndpointTests {
             "http://127.0.0.256/federation", "http://128.0.0.1/federation", "http://[::2]/federation",
         ])
     func plainHTTPElsewhere(_ url: String) {
-        #expect(ConsoleFederation.endpointProblem(url)?.hasPrefix("is plain http to a host other than loopback") == true)
+        #expect(
+            ConsoleFederation.endpointProblem(url)?.hasPrefix("is plain http to a host other than loopback") == true)
     }
 
     @Test(
@@ -172,7 +175,8 @@ struct ConsoleFederationEndpointTests {
         }
         for url in [
             "console.aws.amazon.com", "javascript:alert(1)", "https://console aws/", "https://konsole.例え.jp/",
-            "https://console.aws.amazon.com/\n", "https://console.aws.amazon.com/" + String(repeating: "a", count: 2020),
+            "https://console.aws.amazon.com/\n",
+            "https://console.aws.amazon.com/" + String(repeating: "a", count: 2020),
         ] {
             #expect(ConsoleFederation.destinationProblem(url) != nil, "\(url)")
         }
@@ -211,7 +215,9 @@ struct ConsoleFederationRequestTests {
     @Test("getSigninToken: Action, optional SessionDuration, then the percent-encoded Session")
     func signinTokenURL() {
         let url = federation.signinTokenURL(roleCredentials, sessionDuration: nil)
-        #expect(url.hasPrefix("https://signin.aws.amazon.com/federation?Action=getSigninToken&Session=%7B%22sessionId%22%3A%22ASIA"))
+        #expect(
+            url.hasPrefix(
+                "https://signin.aws.amazon.com/federation?Action=getSigninToken&Session=%7B%22sessionId%22%3A%22ASIA"))
         let query = url.split(separator: "?", maxSplits: 1)[1]
         #expect(!query.contains("+") && !query.contains("/") && !query.contains("\"") && !query.contains("\\"))
         #expect(query.contains("wJalr%2BXUtnFEMI%2FK7MDENG%2F%5C%22quoted%5C%22%5C%5Cback%3D%3D"))
@@ -219,7 +225,9 @@ struct ConsoleFederationRequestTests {
             queryItems(url) == ["Action": "getSigninToken", "Session": ConsoleFederation.sessionJSON(roleCredentials)])
 
         let withDuration = federation.signinTokenURL(roleCredentials, sessionDuration: 43_200)
-        #expect(withDuration.hasPrefix("https://signin.aws.amazon.com/federation?Action=getSigninToken&SessionDuration=43200&Session=%7B"))
+        #expect(
+            withDuration.hasPrefix(
+                "https://signin.aws.amazon.com/federation?Action=getSigninToken&SessionDuration=43200&Session=%7B"))
         #expect(queryItems(withDuration)["SessionDuration"] == "43200")
     }
 
@@ -259,7 +267,9 @@ struct ConsoleFederationRequestTests {
             .failure(.malformedResponse(detail))
         }
         #expect(parse(200, "") == malformed("the answer is not JSON: an empty body"))
-        #expect(parse(200, "<html><body>Sign in</body></html>") == malformed("the answer is not JSON: '<html><body>Sign in</body></html>'"))
+        #expect(
+            parse(200, "<html><body>Sign in</body></html>")
+                == malformed("the answer is not JSON: '<html><body>Sign in</body></html>'"))
         #expect(parse(200, #"{"SigninToken":"abc""#) == malformed(#"the answer is not JSON: '{"SigninToken":"abc"'"#))
         #expect(parse(200, "[]") == malformed("the answer is not a JSON object: '[]'"))
         #expect(parse(200, "null") == malformed("the answer is not a JSON object: 'null'"))
@@ -269,8 +279,11 @@ struct ConsoleFederationRequestTests {
         #expect(parse(200, #"{"SigninToken":null}"#) == malformed("SigninToken is not a string"))
         #expect(parse(200, #"{"SigninToken":{"a":1}}"#) == malformed("SigninToken is not a string"))
         #expect(parse(200, #"{"SigninToken":""}"#) == malformed("SigninToken is empty"))
-        #expect(parse(200, #"{"SigninToken":"a b"}"#) == malformed("SigninToken has characters other than printable ASCII"))
-        #expect(parse(200, #"{"SigninToken":"a\u0000b"}"#) == malformed("SigninToken has characters other than printable ASCII"))
+        #expect(
+            parse(200, #"{"SigninToken":"a b"}"#) == malformed("SigninToken has characters other than printable ASCII"))
+        #expect(
+            parse(200, #"{"SigninToken":"a\u0000b"}"#)
+                == malformed("SigninToken has characters other than printable ASCII"))
         let long = String(repeating: "A", count: ConsoleFederation.maxTokenBytes + 1)
         #expect(parse(200, #"{"SigninToken":"\#(long)"}"#) == malformed("SigninToken is longer than 16384 bytes"))
         #expect(parse(200, #"{"SigninToken":"\#(long.dropLast())"}"#) == .success(String(long.dropLast())))
@@ -278,9 +291,9 @@ struct ConsoleFederationRequestTests {
 
     @Test("Any other status is a refusal with a sanitized excerpt; echoed secrets are masked, also percent-encoded")
     func refusals() {
+        let secret = roleCredentials.secretAccessKey
         let echo =
-            "bad Session \(roleCredentials.secretAccessKey) or \(AWSPercentEncoding.encode(roleCredentials.secretAccessKey))"
-            + " token \(roleCredentials.sessionToken)"
+            "bad Session \(secret) or \(AWSPercentEncoding.encode(secret)) token \(roleCredentials.sessionToken)"
         #expect(parse(400, echo) == .failure(.refused(status: 400, excerpt: "bad Session *** or *** token ***")))
         #expect(parse(302, "") == .failure(.refused(status: 302, excerpt: "")))
         #expect(parse(500, "oops\r\n\tmore") == .failure(.refused(status: 500, excerpt: "oops more")))
@@ -295,11 +308,26 @@ struct ConsoleFederationRequestTests {
                 .refused(status: 400, excerpt: #"{"error":"***"}"#),
                 #"console sign-in: getSigninToken at \#(endpoint) was refused (HTTP 400): '{"error":"***"}'"#
             ),
-            (.refused(status: 302, excerpt: ""), "console sign-in: getSigninToken at \(endpoint) was refused (HTTP 302): an empty body"),
-            (.timeout(.milliseconds(250)), "console sign-in: getSigninToken at \(endpoint) got no answer within 0.250 s"),
-            (.responseTooLarge(limit: 65_536), "console sign-in: getSigninToken at \(endpoint): the answer is larger than 65536 bytes"),
-            (.transport("Connection refused (errno 111)"), "console sign-in: getSigninToken at \(endpoint) failed: Connection refused (errno 111)"),
-            (.malformedResponse("SigninToken is empty"), "console sign-in: getSigninToken at \(endpoint): malformed answer: SigninToken is empty"),
+            (
+                .refused(status: 302, excerpt: ""),
+                "console sign-in: getSigninToken at \(endpoint) was refused (HTTP 302): an empty body"
+            ),
+            (
+                .timeout(.milliseconds(250)),
+                "console sign-in: getSigninToken at \(endpoint) got no answer within 0.250 s"
+            ),
+            (
+                .responseTooLarge(limit: 65_536),
+                "console sign-in: getSigninToken at \(endpoint): the answer is larger than 65536 bytes"
+            ),
+            (
+                .transport("Connection refused (errno 111)"),
+                "console sign-in: getSigninToken at \(endpoint) failed: Connection refused (errno 111)"
+            ),
+            (
+                .malformedResponse("SigninToken is empty"),
+                "console sign-in: getSigninToken at \(endpoint): malformed answer: SigninToken is empty"
+            ),
             (.invalidSessionDuration(60), "console sign-in: the session duration must be 900…43200 seconds, got 60"),
             (.invalidEndpoint("is plain http"), "console sign-in: the federation endpoint '\(endpoint)' is plain http"),
         ]
@@ -343,7 +371,10 @@ struct ConsoleFederationRequestTests {
             try await federation.signinToken(for: roleCredentials, sessionDuration: 900, timeout: .seconds(5), get: get)
         }
         #expect(error.map { containsNone($0.description, of: secretForms) } == true)
-        #expect(error?.description.hasPrefix("console sign-in: getSigninToken at https://signin.aws.amazon.com/federation failed: could not reach ") == true)
+        #expect(
+            error?.description.hasPrefix(
+                "console sign-in: getSigninToken at https://signin.aws.amazon.com/federation failed: could not reach ")
+                == true)
     }
 }
 
@@ -390,7 +421,8 @@ struct ConsoleFederationTransportTests {
         defer { elsewhere.close() }
         let reached = Mutex(false)
         elsewhere.serveOnce(
-            response: httpResponse(status: 200, contentType: "application/json", body: Array(#"{"SigninToken":"x"}"#.utf8)),
+            response: httpResponse(
+                status: 200, contentType: "application/json", body: Array(#"{"SigninToken":"x"}"#.utf8)),
             record: { _ in reached.withLock { $0 = true } })
         let server = try LoopbackSocket(listening: true)
         defer { server.close() }

@@ -193,7 +193,7 @@ struct ConsoleTests {
                 "/federation?Action=login&Destination=https%3A%2F%2Fevil.example%2F&SigninToken=\(token)")
             #expect(offsite.status == .badRequest)
             let login = try await browser.get(
-                "/federation?Action=login&Issuer=test&Destination=%2Fconsole%2F&SigninToken=\(token)")
+                "/federation?Action=login&Issuer=test&Destination=http%3A%2F%2Flocalhost%3A8080%2Fconsole%2F&SigninToken=\(token)")
             #expect(login.status == .found)
             #expect(login.location == "/console/")
             #expect(try await browser.get("/console/").text(id: "arn") == "arn:aws:sts::123456789012:assumed-role/admin/me")

@@ -6,7 +6,9 @@ import Testing
 @Suite struct AuthenticationTests {
     let authenticator = SoftAuthenticator()
 
-    func ceremony(_ relyingParty: RelyingParty = localRP, allow: [CredentialDescriptor]? = nil)
+    func ceremony(
+        _ relyingParty: RelyingParty = localRP, allow: [CredentialDescriptor]? = nil
+    )
         -> AuthenticationCeremony
     {
         AuthenticationCeremony(
@@ -44,7 +46,8 @@ import Testing
         #expect(
             plain.optionsJSON
                 == """
-                {"allowCredentials":[],"challenge":"AQID","rpId":"localhost","timeout":300000,"userVerification":"preferred"}
+                {"allowCredentials":[],"challenge":"AQID","rpId":"localhost","timeout":300000,\
+                "userVerification":"preferred"}
                 """)
         #expect(AuthenticationCeremony(relyingParty: localRP, allowCredentials: []).challenge.count >= 32)
     }
@@ -74,7 +77,9 @@ import Testing
         #expect(try verify(stored: 0, received: 1) == 1)
         #expect(try verify(stored: 10, received: 11) == 11)
         #expect(try verify(stored: 10, received: .max) == .max)
-        #expect(throws: WebAuthnError.signCountRegressed(stored: 11, received: 6)) { try verify(stored: 11, received: 6) }
+        #expect(throws: WebAuthnError.signCountRegressed(stored: 11, received: 6)) {
+            try verify(stored: 11, received: 6)
+        }
         #expect(throws: WebAuthnError.signCountRegressed(stored: 11, received: 11)) {
             try verify(stored: 11, received: 11)
         }
@@ -138,7 +143,9 @@ import Testing
             authenticator.assertion(challenge: $0.challenge)
         }
         let other = SoftAuthenticator()
-        expectRejected(.credentialNotAllowed, stored: other.stored()) { authenticator.assertion(challenge: $0.challenge) }
+        expectRejected(.credentialNotAllowed, stored: other.stored()) {
+            authenticator.assertion(challenge: $0.challenge)
+        }
     }
 
     @Test func userHandleRules() throws {
@@ -149,7 +156,8 @@ import Testing
         let ceremony = ceremony()
         #expect(throws: Never.self) {
             try ceremony.verify(
-                responseJSON: authenticator.assertion(challenge: ceremony.challenge), credential: authenticator.stored(),
+                responseJSON: authenticator.assertion(challenge: ceremony.challenge),
+                credential: authenticator.stored(),
                 userHandle: testUser.id)
         }
         // Without allowCredentials (discoverable credentials) it is required.
@@ -191,7 +199,8 @@ import Testing
 
     @Test func rejectsMalformedAssertions() {
         let ceremony = ceremony()
-        let clientData = clientDataJSON(type: "webauthn.get", challenge: ceremony.challenge, origin: "http://localhost:8080")
+        let clientData = clientDataJSON(
+            type: "webauthn.get", challenge: ceremony.challenge, origin: "http://localhost:8080")
         let authData = authenticator.authenticatorData(flags: Flag.up)
         func response(_ authData: [UInt8]) -> [UInt8] {
             assertionJSON(
@@ -201,7 +210,10 @@ import Testing
         let cases: [([UInt8], String)] = [
             (Array(authData.prefix(36)), "authenticator data is 36 bytes, shorter than 37"),
             (authData + [0], "1 unexpected bytes after authenticator data"),
-            (authenticator.authenticatorData(flags: Flag.up | Flag.at), "assertion authenticator data has attested credential data"),
+            (
+                authenticator.authenticatorData(flags: Flag.up | Flag.at),
+                "assertion authenticator data has attested credential data"
+            ),
         ]
         for (bytes, message) in cases {
             #expect(throws: WebAuthnError.malformed(message)) {
@@ -213,10 +225,12 @@ import Testing
             stored.publicKey = []
             return try ceremony.verify(responseJSON: response(authData), credential: stored, userHandle: nil)
         }
+        let withoutSignature =
+            #"{"id":"AA","rawId":"AA","type":"public-key","response":{"clientDataJSON":"","#
+            + #""authenticatorData":""}}"#
         #expect(throws: WebAuthnError.malformed("assertion response: missing response.signature")) {
             try ceremony.verify(
-                responseJSON: Array(#"{"id":"AA","rawId":"AA","type":"public-key","response":{"clientDataJSON":"","authenticatorData":""}}"#.utf8),
-                credential: authenticator.stored(), userHandle: nil)
+                responseJSON: Array(withoutSignature.utf8), credential: authenticator.stored(), userHandle: nil)
         }
         #expect(throws: WebAuthnError.malformed("id and rawId differ")) {
             try AuthenticationCeremony.credentialId(ofResponseJSON: Array(#"{"id":"AA","rawId":"AQ"}"#.utf8))

@@ -86,7 +86,8 @@ import Testing
         #expect(throws: CBORError(reason: "CBOR nested deeper than 16", offset: 16)) {
             try CBORDecoder.decode(seventeen)
         }
-        let deepMaps = [UInt8](repeating: 0xA1, count: 1) + [UInt8](repeating: 0x01, count: 1)
+        let deepMaps =
+            [UInt8](repeating: 0xA1, count: 1) + [UInt8](repeating: 0x01, count: 1)
             + Array(repeating: [0xA1, 0x01], count: 100).flatMap { $0 } + [0x01]
         #expect(throws: CBORError.self) { try CBORDecoder.decode(deepMaps) }
         // 100 000 nested arrays must fail cleanly, not overflow the stack.

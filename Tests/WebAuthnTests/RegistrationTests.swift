@@ -58,6 +58,18 @@ import Testing
         #expect(!credential.backupEligible && !credential.backupState)
     }
 
+    @Test func storedRecordsRoundTripThroughJSON() throws {
+        let ceremony = ceremony()
+        let credential = try ceremony.verify(
+            responseJSON: authenticator.registration(challenge: ceremony.challenge, format: "packed"))
+        let data = try JSONEncoder().encode(credential)
+        #expect(String(decoding: data, as: UTF8.self).contains(#""attestationType":"self""#))
+        #expect(try JSONDecoder().decode(RegisteredCredential.self, from: data) == credential)
+        let stored = StoredCredential(credential)
+        #expect(try JSONDecoder().decode(StoredCredential.self, from: try JSONEncoder().encode(stored)) == stored)
+        #expect(stored.publicKey == credential.publicKey && stored.transports == ["usb"])
+    }
+
     @Test func acceptsBackupFlagsAndExtensions() throws {
         let ceremony = ceremony()
         var response = authenticator.registration(
@@ -99,7 +111,8 @@ import Testing
     }
 
     @Test func rejectsAnotherChallenge() {
-        expectRejected(.challengeMismatch) { _ in authenticator.registration(challenge: Array(repeating: 7, count: 32)) }
+        expectRejected(.challengeMismatch) { _ in authenticator.registration(challenge: Array(repeating: 7, count: 32))
+        }
         // A challenge answered for one ceremony does not fit the next one.
         let first = ceremony()
         let response = authenticator.registration(challenge: first.challenge)
@@ -115,14 +128,17 @@ import Testing
     }
 
     @Test func rejectsCrossOriginCeremonies() {
-        expectRejected(.crossOriginNotAllowed) { authenticator.registration(challenge: $0.challenge, crossOrigin: true) }
+        expectRejected(.crossOriginNotAllowed) {
+            authenticator.registration(challenge: $0.challenge, crossOrigin: true)
+        }
         expectRejected(.crossOriginNotAllowed) {
             authenticator.registration(challenge: $0.challenge, crossOrigin: nil, topOrigin: "https://example.com")
         }
         // crossOrigin may be absent (older browsers).
         let ceremony = ceremony()
         #expect(throws: Never.self) {
-            try ceremony.verify(responseJSON: authenticator.registration(challenge: ceremony.challenge, crossOrigin: nil))
+            try ceremony.verify(
+                responseJSON: authenticator.registration(challenge: ceremony.challenge, crossOrigin: nil))
         }
     }
 
@@ -131,7 +147,9 @@ import Testing
     }
 
     @Test func requiresUserPresence() {
-        expectRejected(.userNotPresent) { authenticator.registration(challenge: $0.challenge, flags: Flag.uv | Flag.at) }
+        expectRejected(.userNotPresent) {
+            authenticator.registration(challenge: $0.challenge, flags: Flag.uv | Flag.at)
+        }
     }
 
     @Test func requiresUserVerificationOnlyWhenConfigured() throws {
@@ -170,7 +188,9 @@ import Testing
 
     @Test func rejectsCredentialIdsLongerThan1023Bytes() {
         let longId = [UInt8](repeating: 0x42, count: 1024)
-        expectRejected(.credentialIdTooLong) { authenticator.registration(challenge: $0.challenge, credentialId: longId) }
+        expectRejected(.credentialIdTooLong) {
+            authenticator.registration(challenge: $0.challenge, credentialId: longId)
+        }
     }
 
     @Test func rejectsExcludedCredentials() {
@@ -235,8 +255,14 @@ import Testing
             (Array(full.dropLast()), "credential public key: CBOR length 32 exceeds the 31 remaining bytes at byte 45"),
             (full + [0x00], "1 unexpected bytes after authenticator data"),
             (full + [0xA0], "1 unexpected bytes after authenticator data"),
-            (authenticator.authenticatorData(flags: Flag.up | Flag.at | Flag.ed), "extensions missing from authenticator data"),
-            (authenticator.authenticatorData(flags: Flag.up | Flag.at | Flag.ed) + [0x01], "authenticator extensions are not a map"),
+            (
+                authenticator.authenticatorData(flags: Flag.up | Flag.at | Flag.ed),
+                "extensions missing from authenticator data"
+            ),
+            (
+                authenticator.authenticatorData(flags: Flag.up | Flag.at | Flag.ed) + [0x01],
+                "authenticator extensions are not a map"
+            ),
             (authenticator.authenticatorData(flags: Flag.up), "authenticator data has no attested credential data"),
         ]
         for (authData, message) in cases {
@@ -254,14 +280,33 @@ import Testing
         let authData = authenticator.authenticatorData(flags: Flag.up | Flag.at)
         let valid = attestationObject(authData: authData)
         let cases: [([UInt8], String)] = [
-            (Array(valid.dropLast()), "attestationObject: CBOR length \(authData.count) exceeds the \(authData.count - 1) remaining bytes at byte \(valid.count - authData.count)"),
+            (
+                Array(valid.dropLast()),
+                "attestationObject: CBOR length \(authData.count) exceeds the \(authData.count - 1) remaining bytes"
+                    + " at byte \(valid.count - authData.count)"
+            ),
             (valid + [0], "attestationObject: trailing bytes after the CBOR item at byte \(valid.count)"),
             ([0x9F, 0xFF], "attestationObject: indefinite-length CBOR items are not supported at byte 0"),
             (cbor(.array([])), "attestationObject is not a map"),
-            (cbor(.map([.init(.text("attStmt"), .map([])), .init(.text("authData"), .bytes(authData))])), "attestationObject has no text fmt"),
-            (cbor(.map([.init(.text("fmt"), .text("none")), .init(.text("attStmt"), .map([]))])), "attestationObject has no byte string authData"),
-            (cbor(.map([.init(.text("fmt"), .text("none")), .init(.text("authData"), .bytes(authData))])), "attestationObject has no map attStmt"),
-            (cbor(.map([.init(.text("fmt"), .text("none")), .init(.text("attStmt"), .array([])), .init(.text("authData"), .bytes(authData))])), "attestationObject has no map attStmt"),
+            (
+                cbor(.map([.init(.text("attStmt"), .map([])), .init(.text("authData"), .bytes(authData))])),
+                "attestationObject has no text fmt"
+            ),
+            (
+                cbor(.map([.init(.text("fmt"), .text("none")), .init(.text("attStmt"), .map([]))])),
+                "attestationObject has no byte string authData"
+            ),
+            (
+                cbor(.map([.init(.text("fmt"), .text("none")), .init(.text("authData"), .bytes(authData))])),
+                "attestationObject has no map attStmt"
+            ),
+            (
+                cbor(
+                    .map([
+                        .init(.text("fmt"), .text("none")), .init(.text("attStmt"), .array([])),
+                        .init(.text("authData"), .bytes(authData)),
+                    ])), "attestationObject has no map attStmt"
+            ),
         ]
         for (object, message) in cases {
             let response = registrationJSON(
@@ -278,16 +323,27 @@ import Testing
             ("", .malformed("registration response: not valid JSON")),
             ("[]", .malformed("registration response: wrong type for the top level")),
             ("{\"id\":\"AA\"}", .malformed("registration response: missing rawId")),
-            (valid.replacingOccurrences(of: "\"public-key\"", with: "\"password\""),
-             .malformed("credential type password is not public-key")),
-            (valid.replacingOccurrences(of: "\"rawId\":\"\(b64url(authenticator.credentialId))\"", with: "\"rawId\":\"\(otherId)\""),
-             .malformed("id and rawId differ")),
-            (valid.replacingOccurrences(of: b64url(authenticator.credentialId), with: otherId),
-             .malformed("credential ID differs from the authenticator data's")),
-            (valid.replacingOccurrences(of: "\"clientDataJSON\":\"", with: "\"clientDataJSON\":\"*"),
-             .malformed("clientDataJSON is not base64url")),
-            (valid.replacingOccurrences(of: "\"attestationObject\":\"", with: "\"attestationObject\":1,\"x\":\""),
-             .malformed("registration response: wrong type for response.attestationObject")),
+            (
+                valid.replacingOccurrences(of: "\"public-key\"", with: "\"password\""),
+                .malformed("credential type password is not public-key")
+            ),
+            (
+                valid.replacingOccurrences(
+                    of: "\"rawId\":\"\(b64url(authenticator.credentialId))\"", with: "\"rawId\":\"\(otherId)\""),
+                .malformed("id and rawId differ")
+            ),
+            (
+                valid.replacingOccurrences(of: b64url(authenticator.credentialId), with: otherId),
+                .malformed("credential ID differs from the authenticator data's")
+            ),
+            (
+                valid.replacingOccurrences(of: "\"clientDataJSON\":\"", with: "\"clientDataJSON\":\"*"),
+                .malformed("clientDataJSON is not base64url")
+            ),
+            (
+                valid.replacingOccurrences(of: "\"attestationObject\":\"", with: "\"attestationObject\":1,\"x\":\""),
+                .malformed("registration response: wrong type for response.attestationObject")
+            ),
             (String(repeating: " ", count: 64 * 1024 + 1), .inputTooLarge(limit: 65536)),
         ]
         for (json, error) in cases {

@@ -138,22 +138,27 @@ struct SoftAuthenticator {
         challenge: [UInt8], origin: String = "http://localhost:8080", type: String = "webauthn.create",
         rpId: String = "localhost", flags: UInt8 = Flag.up | Flag.uv | Flag.at, format: String = "none",
         statement: CBOR? = nil, credentialPublicKey: CBOR? = nil, credentialId: [UInt8]? = nil,
-        crossOrigin: Bool? = false, topOrigin: String? = nil
+        crossOrigin: Bool? = false, topOrigin: String? = nil,
+        makeStatement: ((_ authData: [UInt8], _ clientDataHash: [UInt8]) -> CBOR)? = nil
     ) -> [UInt8] {
         let clientData = clientDataJSON(
             type: type, challenge: challenge, origin: origin, crossOrigin: crossOrigin, topOrigin: topOrigin)
         let authData = authenticatorData(
             rpId: rpId, flags: flags, credentialPublicKey: credentialPublicKey, credentialId: credentialId)
         let attStmt =
-            statement
+            statement ?? makeStatement?(authData, sha256(clientData))
             ?? (format == "packed"
-                ? .map([.init(.text("alg"), .int(-7)), .init(.text("sig"), .bytes(sign(authData + sha256(clientData))))])
+                ? .map([
+                    .init(.text("alg"), .int(-7)), .init(.text("sig"), .bytes(sign(authData + sha256(clientData)))),
+                ])
                 : .map([]))
         let object = CBOR.map([
-            .init(.text("fmt"), .text(format)), .init(.text("attStmt"), attStmt), .init(.text("authData"), .bytes(authData)),
+            .init(.text("fmt"), .text(format)), .init(.text("attStmt"), attStmt),
+            .init(.text("authData"), .bytes(authData)),
         ])
         return registrationJSON(
-            credentialId: credentialId ?? self.credentialId, clientDataJSON: clientData, attestationObject: cbor(object))
+            credentialId: credentialId ?? self.credentialId, clientDataJSON: clientData, attestationObject: cbor(object)
+        )
     }
 
     /// The stored record as a registration with `backupEligible` would leave it.

@@ -18,7 +18,9 @@ import Testing
                 attestationObject: hex(vector.attestationObject)))
     }
 
-    func authenticate(_ vector: W3CTestVector, _ credential: RegisteredCredential) throws(WebAuthnError)
+    func authenticate(
+        _ vector: W3CTestVector, _ credential: RegisteredCredential
+    ) throws(WebAuthnError)
         -> VerifiedAssertion
     {
         let ceremony = AuthenticationCeremony(

@@ -111,6 +111,30 @@ def test_a_second_login_uses_the_cached_role_credentials(world, login):
     assert counters.mfa("ok") == 0
 
 
+def test_config_keys_override_the_federation_endpoint_and_console(world, login):
+    # vegas-server's console origin is http://localhost:<port> by default (WebAuthn needs a host name).
+    console = world.endpoint.replace("://127.0.0.1:", "://localhost:")
+    profile = world.add_role_profile("role-o", login.source, login.role_arn,
+                                     vegas_federation_url=f"{console}/federation",
+                                     vegas_console_url=f"{console}/console/")
+    run = world.client("login", "--profile", profile, "--stdout", env=login.cache_env).ok()
+    url = run.stdout.strip()
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{console}/federation", url
+    parameters = {name: values[0] for name, values in parse_qs(parts.query, strict_parsing=True).items()}
+    assert parameters["Destination"] == f"{console}/console/", parameters
+
+    response = requests.get(url, allow_redirects=False, timeout=15)
+    assert response.status_code == 302, f"HTTP {response.status_code}: {response.text[:500]}"
+    assert urljoin(url, response.headers.get("Location", "")) == f"{console}/console/", response.headers
+    assert response.headers.get("Set-Cookie"), dict(response.headers)
+
+    bad = world.add_role_profile("role-bad", login.source, login.role_arn,
+                                 vegas_federation_url="http://192.0.2.10/federation")
+    line = world.client("login", "--profile", bad, "--stdout", env=login.cache_env).single_error_line()
+    assert f"profile {bad}: vegas_federation_url 'http://192.0.2.10/federation' is plain http" in line, line
+
+
 def test_profiles_without_a_role_get_one_clear_error_and_no_prompt(world, login):
     plain = unique("plain")
     user = create_user(world.endpoint, plain)
