@@ -123,6 +123,49 @@ extension IdentityService {
         logger.info("MFA device enabled", metadata: ["serial": "\(serialNumber)", "user": "\(userName)"])
     }
 
+    /// Assigns a hardware TOTP token to the caller (a user or the root) after two consecutive codes. The token's seed
+    /// comes from its vendor's seed file (SHA-1, 6 digits, 30 seconds); the serial is the one printed on the token.
+    public func enableHardwareMFADevice(
+        _ caller: Principal, serialNumber: String, name: String, seed: [UInt8], code1: String, code2: String
+    ) async throws -> MFADeviceRecord {
+        guard let key = caller.userKey else { throw AWSError.accessDenied("Only users can add MFA devices.") }
+        try authorizeIAM(
+            caller, action: "EnableMFADevice", targetUserKey: key, resource: userARN(caller.accountId, caller.userName))
+        guard (9...256).contains(serialNumber.count), AWSPattern.serialNumber.matches(serialNumber),
+            !serialNumber.hasPrefix("arn:")
+        else {
+            throw AWSError.validation("The token's serial number must be 9 to 256 letters, digits or + = / : , . @ -")
+        }
+        guard (10...64).contains(seed.count) else {
+            throw AWSError.validation("The token's secret key must be 10 to 64 bytes (16 to 103 base32 characters)")
+        }
+        let now = clock()
+        let limit = configuration.maxMFADevicesPerUser
+        var device = MFADeviceRecord(
+            serialNumber: serialNumber, kind: .hardware, name: name, path: "/",
+            seedCiphertext: secrets.seal(seed, context: Self.seedContext(serialNumber)), createDate: now)
+        guard
+            let match = try consecutiveMatch(device, code1: code1, code2: code2, now: now)
+        else { throw AWSError.invalidAuthenticationCode() }
+        device.userKey = key
+        device.userName = caller.userName
+        device.enableDate = now
+        device.driftSteps = match.drift
+        device.lastUsedStep = match.secondStep
+        let record = device
+        try await store.write { tx in
+            if try tx.mfaDevice(serialNumber: serialNumber) != nil {
+                throw AWSError.entityAlreadyExists("MFA Device is already in use.")
+            }
+            if try tx.mfaDevices(userKey: key).count >= limit {
+                throw AWSError.limitExceeded("Cannot exceed quota for MFADevicesPerUser: \(limit).")
+            }
+            try tx.save(record)
+        }
+        logger.info("hardware MFA device enabled", metadata: ["serial": "\(serialNumber)"])
+        return record
+    }
+
     /// Re-learns a device's clock drift from two consecutive codes; clears a lock-out.
     public func resyncMFADevice(
         _ caller: Principal, userName: String, serialNumber: String, code1: String, code2: String
@@ -138,7 +181,7 @@ extension IdentityService {
             guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.userKey == key else {
                 throw AWSError.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
             }
-            guard device.kind == .virtual,
+            guard device.kind != .securityKey,
                 let match = try self.consecutiveMatch(device, code1: code1, code2: code2, now: now),
                 match.firstStep > (device.lastUsedStep ?? .min)
             else { throw AWSError.invalidAuthenticationCode() }

@@ -58,6 +58,8 @@ struct Console: Sendable {
         console.post("mfa/assign") { request, context in try await assign(request, context) }
         console.get("mfa/assign/authenticator") { request, _ in try await authenticatorPage(request) }
         console.post("mfa/assign/authenticator") { request, context in try await enableAuthenticator(request, context) }
+        console.get("mfa/assign/hardware") { request, _ in try await hardwarePage(request) }
+        console.post("mfa/assign/hardware") { request, context in try await enableHardware(request, context) }
         console.get("mfa/assign/security-key") { request, _ in try await securityKeySetupPage(request) }
         console.post("mfa/assign/security-key/options") { request, context in
             try await registrationOptions(request, context)
@@ -347,6 +349,8 @@ struct Console: Sendable {
         case "security-key":
             _ = await sessions.update(token: token) { $0.registration = nil }
             return redirect("/console/mfa/assign/security-key?name=\(Self.percentEncoded(name))")
+        case "hardware":
+            return redirect("/console/mfa/assign/hardware?name=\(Self.percentEncoded(name))")
         case "authenticator":
             let created: NewVirtualMFADevice
             do {
@@ -397,6 +401,44 @@ struct Console: Sendable {
             $0.authenticator = nil
             $0.notice = "MFA device \(pending.name) assigned."
         }
+        return redirect("/console/security-credentials")
+    }
+
+    private func hardwarePage(_ request: Request) async throws -> Response {
+        guard let (token, session) = await signedIn(request) else { return redirect("/console/signin") }
+        let name = request.uri.queryParameters["name"].map(String.init) ?? ""
+        guard (1...64).contains(name.count), AWSPattern.virtualMFADeviceName.matches(name) else {
+            return redirect("/console/mfa/assign")
+        }
+        return try await page("assign-hardware", ["name": name], token: token, session: session)
+    }
+
+    private func enableHardware(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let form = try await readForm(request)
+        guard let (token, session) = await signedIn(request, csrf: form["csrf"]), let principal = session.principal
+        else { return try await expired() }
+        let name = form["name"] ?? ""
+        let serial = (form["serial"] ?? "").trimmingCharacters(in: .whitespaces)
+        func retry(_ message: String) async throws -> Response {
+            try await page(
+                "assign-hardware", ["name": name, "serial": serial, "error": message], token: token, session: session,
+                status: .badRequest)
+        }
+        let secret = (form["secret"] ?? "").filter { !$0.isWhitespace }
+        guard (1...64).contains(name.count), AWSPattern.virtualMFADeviceName.matches(name),
+            let seed = try? Base32.decode(secret)
+        else { return try await retry("The secret key must be the token's base32 secret (letters A–Z and digits 2–7).") }
+        do {
+            _ = try await identity.enableHardwareMFADevice(
+                principal, serialNumber: serial, name: name, seed: seed, code1: form["code1"] ?? "",
+                code2: form["code2"] ?? "")
+        } catch let error as AWSError {
+            return try await retry(
+                error.code == "InvalidAuthenticationCode"
+                    ? "The MFA codes are not valid for this secret key. Type two consecutive codes from the token."
+                    : error.message)
+        }
+        _ = await sessions.update(token: token) { $0.notice = "Hardware TOTP token \(name) assigned." }
         return redirect("/console/security-credentials")
     }
 

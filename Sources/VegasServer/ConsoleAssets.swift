@@ -26,6 +26,9 @@ enum ConsoleAssets {
         button.link { background:none; color:var(--accent); padding:0; font-weight:400; text-decoration:underline; border-radius:0; }
         button.link.danger { color:var(--danger); }
         form.inline { display:inline; }
+        button + a, .button + a { margin-left:.8rem; }
+        form:has(#kind-root:checked) .user-only { display:none; }
+        #mfa-devices td:first-child, #mfa-devices td:nth-child(4) { white-space:nowrap; }
         .hint, .muted { color:var(--muted); font-weight:400; font-size:.9rem; }
         .notice { background:#f2fcf3; border:1px solid var(--ok); padding:.6rem .9rem; border-radius:6px; }
         .error { background:#fff7f7; border:1px solid var(--danger); color:var(--danger); padding:.6rem .9rem; border-radius:6px; }
@@ -37,7 +40,7 @@ enum ConsoleAssets {
         .badge { font-size:.75rem; padding:.05rem .45rem; border-radius:10px; color:#fff; }
         .badge.danger { background:var(--danger); }
         dl.facts { display:grid; grid-template-columns: max-content 1fr; gap:.3rem 1rem; margin:0; } dl.facts dt { color:var(--muted); }
-        ol.steps > li { margin-bottom:1.2rem; } .qr img { image-rendering: pixelated; border:1px solid var(--line); margin:.6rem 0; }
+        ol.steps > li { margin-bottom:1.2rem; } ol.steps form { max-width:420px; } .qr img { image-rendering: pixelated; border:1px solid var(--line); margin:.6rem 0; }
         details summary { cursor:pointer; color:var(--accent); }
         .status { min-height:1.4em; }
         """
@@ -57,6 +60,7 @@ enum ConsoleAssets {
           }
           async function run(box, button, status) {
             button.disabled = true;
+            status.className = "status muted";
             status.textContent = "Waiting for your security key…";
             try {
               const options = await post(box.dataset.options, box.dataset.name ? { name: box.dataset.name } : {});

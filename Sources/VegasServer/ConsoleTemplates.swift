@@ -13,7 +13,7 @@ enum ConsoleTemplates {
         ("layout", layout), ("signin", signIn), ("mfa-choose", mfaChoose), ("mfa-code", mfaCode),
         ("mfa-security-key", mfaSecurityKey), ("home", home), ("security-credentials", securityCredentials),
         ("assign-mfa", assignMFA), ("assign-authenticator", assignAuthenticator),
-        ("assign-security-key", assignSecurityKey), ("access-key-created", accessKeyCreated), ("error", errorPage),
+        ("assign-security-key", assignSecurityKey), ("assign-hardware", assignHardware), ("access-key-created", accessKeyCreated), ("error", errorPage),
     ]
 
     static let layout = """
@@ -56,8 +56,7 @@ enum ConsoleTemplates {
             <label><input type="radio" name="kind" value="user" id="kind-user" {{^root}}checked{{/root}}> IAM user</label>
             <label><input type="radio" name="kind" value="root" id="kind-root" {{#root}}checked{{/root}}> Root user</label>
           </fieldset>
-          <label>IAM user name <input name="username" id="username" value="{{username}}" autocomplete="username"></label>
-          <p class="hint">Leave the user name empty when you sign in as the root user.</p>
+          <label class="user-only">IAM user name <input name="username" id="username" value="{{username}}" autocomplete="username"></label>
           <label>Password <input type="password" name="password" id="password" required autocomplete="current-password"></label>
           <button type="submit" id="signin">Sign in</button>
         </form>
@@ -159,7 +158,7 @@ enum ConsoleTemplates {
         <section class="card" id="access-keys">
         <div class="heading"><h2>Access keys <span class="muted">({{keyCount}} of 2)</span></h2>
         <form method="post" action="/console/access-keys" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="create-access-key" {{#keysAtLimit}}disabled{{/keysAtLimit}}>Create access key</button></form></div>
-        <p class="muted">Access keys let the AWS CLI and SDKs sign requests as you. Prefer vegas-credentials with MFA over long-lived keys on disk.</p>
+        <p class="muted">Access keys let the AWS CLI and SDKs sign requests as you. Use them through vegas-credentials, which adds MFA and hands out short-lived credentials.</p>
         {{#keys}}
         <table id="access-key-table"><thead><tr><th>Access key ID</th><th>Status</th><th>Created</th><th></th></tr></thead><tbody>
         {{#list}}<tr><td class="mono">{{id}}</td><td>{{status}}</td><td>{{created}}</td><td><form method="post" action="/console/access-keys/delete" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}"><button class="link danger" type="submit">Delete</button></form></td></tr>{{/list}}
@@ -192,9 +191,11 @@ enum ConsoleTemplates {
           <fieldset class="choice">
             <legend>MFA device type</legend>
             <label class="device"><input type="radio" name="type" value="authenticator" id="type-authenticator" checked>
-              <strong>Authenticator app</strong><span class="muted">A phone app (Google Authenticator, Duo Mobile, Authy) or Yubico Authenticator with a YubiKey: 6-digit codes from a QR code.</span></label>
+              <strong>Authenticator app</strong><span class="muted">A phone app (Google Authenticator, Duo Mobile, Authy) or Yubico Authenticator with a YubiKey: 6&#8209;digit codes from a QR code.</span></label>
             <label class="device"><input type="radio" name="type" value="security-key" id="type-security-key">
               <strong>Security key</strong><span class="muted">A FIDO security key such as a YubiKey: insert it and touch it.</span></label>
+            <label class="device"><input type="radio" name="type" value="hardware" id="type-hardware">
+              <strong>Hardware TOTP token</strong><span class="muted">A key fob or display card that shows 6&#8209;digit codes; you need its serial number and the secret key from its vendor's seed file.</span></label>
           </fieldset>
           <button type="submit" id="next">Next</button> <a href="/console/security-credentials">Cancel</a>
         </form>
@@ -207,7 +208,7 @@ enum ConsoleTemplates {
         <section class="card">
         <h1>Set up authenticator app: {{name}}</h1>
         <ol class="steps">
-          <li>Install an authenticator app on your phone or computer, or open Yubico Authenticator with your YubiKey (turn on <em>Require touch</em>).</li>
+          <li>Install an authenticator app on your phone or computer, or use Yubico Authenticator with your YubiKey (tick <em>Require touch</em> when you add the account).</li>
           <li>Scan this QR code with the app.
             <div class="qr"><img id="qr-code" src="data:image/png;base64,{{qrCodePNG}}" alt="QR code holding the secret key" width="240" height="240"></div>
             <details id="show-secret"><summary>Show secret key</summary>
@@ -241,11 +242,31 @@ enum ConsoleTemplates {
         {{/body}}{{/layout}}
         """
 
+    static let assignHardware = """
+        {{<layout}}{{$title}}Set up hardware TOTP token{{/title}}{{$body}}
+        <section class="card narrow">
+        <h1>Set up hardware TOTP token: {{name}}</h1>
+        <form method="post" action="/console/mfa/assign/hardware" id="hardware-form">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="name" value="{{name}}">
+          <label>Serial number <input name="serial" id="token-serial" value="{{serial}}" required maxlength="256" autocomplete="off"></label>
+          <p class="hint">Printed on the back of the token, e.g. GAKT12345678.</p>
+          <label>Secret key <input name="secret" id="token-secret" required autocomplete="off" spellcheck="false"></label>
+          <p class="hint">The base32 secret of this serial in the seed file your token's vendor sent (time-based, 6 digits, 30 seconds).</p>
+          <label>MFA code 1 <input name="code1" id="code1" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required autocomplete="off"></label>
+          <label>MFA code 2 <input name="code2" id="code2" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required autocomplete="off"></label>
+          <p class="hint">Press the token's button, type the code, wait for a new code and type it too.</p>
+          <button type="submit" id="add-mfa">Add MFA</button> <a href="/console/security-credentials">Cancel</a>
+        </form>
+        </section>
+        {{/body}}{{/layout}}
+        """
+
     static let accessKeyCreated = """
         {{<layout}}{{$title}}Access key created{{/title}}{{$body}}
         <section class="card narrow">
         <h1>Access key created</h1>
-        <p class="warning">This is the only time the secret access key is shown. Copy it now, e.g. into <code>~/.aws/credentials</code>, or better into vegas-credentials.</p>
+        <p class="warning">This is the only time the secret access key is shown. Copy it now, e.g. into <code>~/.aws/credentials</code>, where vegas-credentials can use it to get short-lived credentials with MFA.</p>
         <dl class="facts"><dt>Access key ID</dt><dd class="mono" id="access-key-id">{{id}}</dd><dt>Secret access key</dt><dd class="mono secret" id="secret-access-key">{{secret}}</dd></dl>
         <p><a class="button" href="/console/security-credentials" id="done">Done</a></p>
         </section>

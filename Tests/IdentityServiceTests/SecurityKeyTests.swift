@@ -169,3 +169,51 @@ struct ConsoleSignInTests {
         #expect(foreign?.message.contains("unable to validate") == true)
     }
 }
+
+@Suite("Hardware TOTP tokens")
+struct HardwareTokenTests {
+    @Test("a token enabled with its vendor seed and two codes gives codes to STS, once each, and can be resynced")
+    func hardwareToken() async throws {
+        let h = try await Harness()
+        let alice = try await h.user("alice")
+        let seed = Array("12345678901234567890".utf8)
+        let totp = try TOTP(secret: seed)
+        let wrong = await awsError {
+            _ = try await h.service.enableHardwareMFADevice(
+                alice, serialNumber: "GAKT12345678", name: "fob", seed: seed, code1: h.code(totp), code2: h.code(totp))
+        }
+        #expect(wrong == AWSError.invalidAuthenticationCode())
+        let device = try await h.service.enableHardwareMFADevice(
+            alice, serialNumber: "GAKT12345678", name: "fob", seed: seed, code1: h.code(totp, offset: -1),
+            code2: h.code(totp))
+        #expect(device.kind == .hardware)
+        #expect(try await h.service.listMFADevices(h.root, userName: "alice").map(\.serialNumber) == ["GAKT12345678"])
+
+        let issued = try await h.service.getSessionToken(
+            alice, durationSeconds: nil, serialNumber: "GAKT12345678", tokenCode: h.code(totp, offset: 1))
+        #expect(issued.credentials.accessKeyId.hasPrefix("ASIA"))
+        let replay = await awsError {
+            _ = try await h.service.getSessionToken(
+                alice, durationSeconds: nil, serialNumber: "GAKT12345678", tokenCode: h.code(totp, offset: 1))
+        }
+        #expect(replay?.code == "AccessDenied")
+
+        h.clock.advance(600)
+        try await h.service.resyncMFADevice(
+            h.root, userName: "alice", serialNumber: "GAKT12345678", code1: h.code(totp, offset: 5),
+            code2: h.code(totp, offset: 6))
+
+        let bob = try await h.user("bob")
+        let taken = await awsError {
+            _ = try await h.service.enableHardwareMFADevice(
+                bob, serialNumber: "GAKT12345678", name: "fob", seed: seed, code1: h.code(totp, offset: 9),
+                code2: h.code(totp, offset: 10))
+        }
+        #expect(taken?.code == "EntityAlreadyExists")
+        let badSerial = await awsError {
+            _ = try await h.service.enableHardwareMFADevice(
+                bob, serialNumber: "arn:aws:iam::123456789012:mfa/x", name: "fob", seed: seed, code1: "1", code2: "2")
+        }
+        #expect(badSerial?.code == "ValidationError")
+    }
+}
