@@ -100,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "vegas-server",
             dependencies: [
-                "VegasServer", "WebAuthn",
+                "VegasServer", "WebAuthn", "IdentityService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

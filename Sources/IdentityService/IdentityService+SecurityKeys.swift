@@ -15,11 +15,14 @@ public struct NewSecurityKey: Sendable {
     public var transports: [String]
     public var attestationFormat: String
     public var aaguid: [UInt8]
+    /// A registration made with the U2F API, imported; it signs in through the AppID extension.
+    public var legacyU2F: Bool
 
     public init(
         credentialId: [UInt8], publicKey: [UInt8], signCount: UInt32, backupEligible: Bool, transports: [String],
-        attestationFormat: String, aaguid: [UInt8]
+        attestationFormat: String, aaguid: [UInt8], legacyU2F: Bool = false
     ) {
+        self.legacyU2F = legacyU2F
         self.credentialId = credentialId
         self.publicKey = publicKey
         self.signCount = signCount
@@ -82,13 +85,23 @@ extension IdentityService {
                 SecurityKeyRecord(
                     serialNumber: serial, credentialId: Data(key.credentialId), publicKey: Data(key.publicKey),
                     signCount: Int64(key.signCount), backupEligible: key.backupEligible, transports: key.transports,
-                    attestationFormat: key.attestationFormat, aaguid: Data(key.aaguid)))
+                    attestationFormat: key.attestationFormat, aaguid: Data(key.aaguid), legacyU2F: key.legacyU2F))
             return device
         }
         logger.info(
             "security key registered",
             metadata: ["serial": "\(serial)", "format": "\(key.attestationFormat)"])
         return record
+    }
+
+    /// The principal of an IAM user (or the root, for nil) of this account, for operator tasks such as importing keys.
+    public func principal(userName: String?) async throws -> Principal {
+        try await store.read { tx in
+            let account = try self.account(tx)
+            guard let userName else { return Principal(accountId: account.accountId, kind: .root, session: nil) }
+            let user = try self.existingUser(tx, userName.lowercased(), userName)
+            return Principal(accountId: account.accountId, kind: .user(user), session: nil)
+        }
     }
 
     /// The principal's MFA devices with, for security keys, their credentials; oldest first.

@@ -135,10 +135,12 @@ public struct SecurityKeyRecord: Codable, Sendable, Equatable {
     /// When an assertion's counter went backwards (a sign of a cloned key); such a key is refused from then on.
     public var cloneSuspectedAt: Date?
     public var lastUsedDate: Date?
+    /// Registered with the U2F API before WebAuthn (imported): it signs in through the AppID extension.
+    public var legacyU2F: Bool
 
     public init(
         serialNumber: String, credentialId: Data, publicKey: Data, signCount: Int64, backupEligible: Bool,
-        transports: [String], attestationFormat: String, aaguid: Data
+        transports: [String], attestationFormat: String, aaguid: Data, legacyU2F: Bool = false
     ) {
         self.serialNumber = serialNumber
         self.credentialId = credentialId
@@ -150,6 +152,7 @@ public struct SecurityKeyRecord: Codable, Sendable, Equatable {
         self.aaguid = aaguid
         self.cloneSuspectedAt = nil
         self.lastUsedDate = nil
+        self.legacyU2F = legacyU2F
     }
 
     public var transportList: [String] { transports.split(separator: " ").map(String.init) }

@@ -129,6 +129,7 @@ public final class SQLiteStore: Store {
                 t.column("aaguid", .blob).notNull()
                 t.column("cloneSuspectedAt", .datetime)
                 t.column("lastUsedDate", .datetime)
+                t.column("legacyU2F", .boolean).notNull()
             }
         }
         return migrator

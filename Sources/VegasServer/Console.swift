@@ -228,6 +228,9 @@ struct Console: Sendable {
         else { return json(["error": "Your sign-in expired. Sign in again."], status: .forbidden) }
         let keys = try await identity.consoleMFADevices(principal).compactMap(\.1)
         guard !keys.isEmpty else { return json(["error": "You have no security key."], status: .badRequest) }
+        // The AppID extension is asked for only when the user has keys registered with the U2F API.
+        var relyingParty = self.relyingParty
+        if !keys.contains(where: \.legacyU2F) { relyingParty.appID = nil }
         let ceremony = AuthenticationCeremony(
             relyingParty: relyingParty,
             allowCredentials: keys.map { CredentialDescriptor(id: Array($0.credentialId), transports: $0.transportList) })

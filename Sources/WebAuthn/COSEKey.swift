@@ -128,3 +128,19 @@ public struct COSEKey: Sendable {
         }
     }
 }
+
+extension COSEKey {
+    /// The COSE_Key (EC2, P-256, ES256) of a U2F-era public key given as its 65-byte uncompressed point `04‖x‖y`, as a
+    /// U2F server stored it; for importing legacy registrations that then sign in through the AppID extension.
+    public static func p256(uncompressedPoint point: [UInt8]) throws(WebAuthnError) -> [UInt8] {
+        guard point.count == 65, point[0] == 0x04 else {
+            throw .malformed("a U2F public key is a 65-byte uncompressed P-256 point starting with 04")
+        }
+        // {1: 2 (EC2), 3: -7 (ES256), -1: 1 (P-256), -2: x, -3: y}
+        let bytes: [UInt8] =
+            [0xA5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01, 0x21, 0x58, 0x20] + point[1..<33] + [0x22, 0x58, 0x20]
+            + point[33..<65]
+        _ = try COSEKey(bytes: bytes)  // refuses a point off the curve
+        return bytes
+    }
+}

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import IdentityService
 import VegasServer
 import WebAuthn
 
@@ -16,16 +17,45 @@ import WebAuthn
 struct VegasServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vegas-server",
-        abstract: "An AWS IAM/STS-compatible MFA server with real TOTP verification.",
+        abstract: "An AWS IAM/STS-compatible MFA server with real TOTP verification and a web console.",
         discussion: """
             Environment: VEGAS_ACCOUNT_ID (12 digits, first start), VEGAS_ROOT_ACCESS_KEY_ID and \
             VEGAS_ROOT_SECRET_ACCESS_KEY (pin the root key), VEGAS_MASTER_KEY (base64 of 32 bytes; otherwise \
             <data-dir>/master.key).
-            """)
+            """,
+        subcommands: [Serve.self, ImportU2FKey.self], defaultSubcommand: Serve.self)
+}
+
+/// Where the server keeps its data, and the environment that pins what a first start creates.
+struct DataOptions: ParsableArguments {
+    @Option(help: "Directory for the database, master key and root credentials.") var dataDir = "./vegas-data"
+
+    func configuration() throws -> VegasServerConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = VegasServerConfiguration()
+        configuration.dataDirectory = dataDir
+        configuration.accountId = environment["VEGAS_ACCOUNT_ID"]
+        configuration.masterKey = environment["VEGAS_MASTER_KEY"]
+        switch (environment["VEGAS_ROOT_ACCESS_KEY_ID"], environment["VEGAS_ROOT_SECRET_ACCESS_KEY"]) {
+        case (let id?, let secret?):
+            configuration.rootCredentials = AWSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: nil)
+        case (nil, nil):
+            break
+        default:
+            throw ValidationError("set both VEGAS_ROOT_ACCESS_KEY_ID and VEGAS_ROOT_SECRET_ACCESS_KEY, or neither")
+        }
+        return configuration
+    }
+}
+
+/// `serve` (the default): runs the server.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server (the default).")
+
+    @OptionGroup var data: DataOptions
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
-    @Option(help: "Directory for the database, master key and root credentials.") var dataDir = "./vegas-data"
     @Option(help: "Issuer shown by authenticator apps.") var totpIssuer = "Vegas"
     @Option(help: "Failed MFA codes in a row before a device is locked.") var mfaMaxFailures = 5
     @Option(help: "First lock-out in seconds; each further one doubles (up to a day).") var mfaLockoutSeconds = 60.0
@@ -64,22 +94,9 @@ struct VegasServerCommand: AsyncParsableCommand {
         umask(0o077)  // every file the server creates is owner-only
         var logger = Logger(label: "vegas-server")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let environment = ProcessInfo.processInfo.environment
-
-        var configuration = VegasServerConfiguration()
+        var configuration = try data.configuration()
         configuration.host = host
         configuration.port = port
-        configuration.dataDirectory = dataDir
-        configuration.accountId = environment["VEGAS_ACCOUNT_ID"]
-        configuration.masterKey = environment["VEGAS_MASTER_KEY"]
-        switch (environment["VEGAS_ROOT_ACCESS_KEY_ID"], environment["VEGAS_ROOT_SECRET_ACCESS_KEY"]) {
-        case (let id?, let secret?):
-            configuration.rootCredentials = AWSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: nil)
-        case (nil, nil):
-            break
-        default:
-            throw ValidationError("set both VEGAS_ROOT_ACCESS_KEY_ID and VEGAS_ROOT_SECRET_ACCESS_KEY, or neither")
-        }
         configuration.identity.totpIssuer = totpIssuer
         configuration.identity.mfaMaxFailures = mfaMaxFailures
         configuration.identity.mfaLockoutSeconds = mfaLockoutSeconds
@@ -141,5 +158,53 @@ struct VegasServerCommand: AsyncParsableCommand {
             "",
         ]
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}
+
+/// `import-u2f-key`: adds a security key registered with the old U2F API (from a U2F server's records) to a user, so
+/// that it signs in to the console through WebAuthn's AppID extension (which needs the console on HTTPS).
+struct ImportU2FKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-u2f-key",
+        abstract: "Import a legacy U2F security key registration for a user (signs in with the AppID extension).",
+        discussion: """
+            The AppID is the console's public https origin (--public-url of serve), the one the U2F registration \
+            was made for. Reads the key handle and public key from the U2F registration, both base64url.
+            """)
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "The IAM user; omit for the root user.") var userName: String?
+    @Option(help: "The device name shown at sign-in.") var name: String
+    @Option(help: "The U2F key handle (credential id), base64url.") var keyHandle: String
+    @Option(help: "The U2F public key: the 65-byte uncompressed P-256 point (04‖x‖y), base64url.") var publicKey: String
+    @Option(help: "The last signature counter the U2F server saw.") var counter: UInt32 = 0
+
+    func run() async throws {
+        umask(0o077)
+        do {
+            guard let handle = Base64URL.decode(keyHandle), !handle.isEmpty, handle.count <= 1023 else {
+                throw ValidationError("--key-handle must be base64url of 1 to 1023 bytes")
+            }
+            guard let point = Base64URL.decode(publicKey) else { throw ValidationError("--public-key must be base64url") }
+            let cose: [UInt8]
+            do { cose = try COSEKey.p256(uncompressedPoint: point) } catch {
+                throw ValidationError("--public-key must be a 65-byte uncompressed P-256 point on the curve")
+            }
+            let server = try await VegasServer(configuration: try data.configuration(), logger: Logger(label: "import"))
+            defer { try? server.close() }
+            let principal = try await server.identity.principal(userName: userName)
+            let device = try await server.identity.registerSecurityKey(
+                principal, name: name,
+                key: NewSecurityKey(
+                    credentialId: handle, publicKey: cose, signCount: counter, backupEligible: false,
+                    transports: ["usb"], attestationFormat: "fido-u2f", aaguid: [UInt8](repeating: 0, count: 16),
+                    legacyU2F: true))
+            print(device.serialNumber)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("vegas-server: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
     }
 }
