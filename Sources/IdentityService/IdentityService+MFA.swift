@@ -17,6 +17,16 @@ public struct NewVirtualMFADevice: Sendable {
     public let tags: [TagRecord]
 }
 
+/// A virtual device offered in the console and not stored yet: its seed lives in the browser's server-side session.
+public struct VirtualMFADeviceOffer: Sendable {
+    public let name: String
+    public let serialNumber: String
+    let seed: [UInt8]
+    public let base32Seed: String
+    public let otpauthURI: String
+    public let qrCodePNG: [UInt8]
+}
+
 /// Which virtual devices ListVirtualMFADevices returns.
 public enum AssignmentStatus: String, Sendable {
     case assigned = "Assigned"
@@ -72,16 +82,89 @@ extension IdentityService {
             try tx.setTags(tags, serialNumber: provisionalSerial)
             return (record, account)
         }
-        let uri = OTPAuthURI(
-            issuer: configuration.totpIssuer, accountName: "\(name)@\(account.alias ?? account.accountId)", secret: seed
-        )
-        let uriString = uri.uriString
-        let qr = try QRCode(text: uriString, errorCorrection: .medium)
+        let provisioning = try provisioning(name: name, seed: seed, account: account)
         logger.info("virtual MFA device created", metadata: ["serial": "\(record.serialNumber)"])
         return NewVirtualMFADevice(
-            record: record, base32Seed: Base32.encode(seed), otpauthURI: uriString,
-            qrCodePNG: qr.png(scale: 6, border: 4),
-            tags: tags)
+            record: record, base32Seed: provisioning.base32Seed, otpauthURI: provisioning.otpauthURI,
+            qrCodePNG: provisioning.qrCodePNG, tags: tags)
+    }
+
+    /// What an authenticator app is given: the seed in base32, the otpauth URI and its QR code.
+    private func provisioning(name: String, seed: [UInt8], account: AccountRecord) throws
+        -> (base32Seed: String, otpauthURI: String, qrCodePNG: [UInt8])
+    {
+        let uri = OTPAuthURI(
+            issuer: configuration.totpIssuer, accountName: "\(name)@\(account.alias ?? account.accountId)", secret: seed
+        ).uriString
+        let qr = try QRCode(text: uri, errorCorrection: .medium)
+        return (Base32.encode(seed), uri, qr.png(scale: 6, border: 4))
+    }
+
+    /// A virtual device offered to the caller (the console's "Assign MFA device"): nothing is stored until the user
+    /// proves with two codes that the app holds the seed (`assignOfferedVirtualMFADevice`), so an abandoned set-up
+    /// leaves nothing behind. Fails early if the name is taken.
+    public func offerVirtualMFADevice(_ caller: Principal, name: String) async throws -> VirtualMFADeviceOffer {
+        let serial = "arn:aws:iam::\(caller.accountId):mfa/\(name)"
+        try authorizeIAM(caller, action: "CreateVirtualMFADevice", targetUserKey: nil, resource: serial)
+        try Self.checkDeviceName(name)
+        let account = try await store.read { tx -> AccountRecord in
+            if try tx.mfaDevice(serialNumber: serial) != nil {
+                throw AWSError.entityAlreadyExists("MFADevice entity at the same path and name already exists.")
+            }
+            return try self.account(tx)
+        }
+        let seed = Identifiers.randomBytes(Self.seedByteCount)
+        let provisioning = try provisioning(name: name, seed: seed, account: account)
+        return VirtualMFADeviceOffer(
+            name: name, serialNumber: serial, seed: seed, base32Seed: provisioning.base32Seed,
+            otpauthURI: provisioning.otpauthURI, qrCodePNG: provisioning.qrCodePNG)
+    }
+
+    /// Creates and assigns an offered virtual device to the caller in one transaction, after two consecutive codes.
+    public func assignOfferedVirtualMFADevice(
+        _ caller: Principal, _ offer: VirtualMFADeviceOffer, code1: String, code2: String
+    ) async throws -> MFADeviceRecord {
+        guard let key = caller.userKey else { throw AWSError.accessDenied("Only users can add MFA devices.") }
+        try authorizeIAM(
+            caller, action: "EnableMFADevice", targetUserKey: key, resource: userARN(caller.accountId, caller.userName))
+        return try await storeAssigned(
+            MFADeviceRecord(
+                serialNumber: offer.serialNumber, kind: .virtual, name: offer.name, path: "/",
+                seedCiphertext: secrets.seal(offer.seed, context: Self.seedContext(offer.serialNumber)),
+                createDate: clock()),
+            to: caller, code1: code1, code2: code2,
+            alreadyExists: "MFADevice entity at the same path and name already exists.")
+    }
+
+    /// Checks two consecutive codes of a new device, then saves it assigned to `caller` — unless its serial is taken
+    /// or the caller has reached the device limit.
+    private func storeAssigned(
+        _ device: MFADeviceRecord, to caller: Principal, code1: String, code2: String, alreadyExists: String
+    ) async throws -> MFADeviceRecord {
+        guard let key = caller.userKey else { throw AWSError.accessDenied("Only users can add MFA devices.") }
+        let now = device.createDate
+        guard let match = try consecutiveMatch(device, code1: code1, code2: code2, now: now) else {
+            throw AWSError.invalidAuthenticationCode()
+        }
+        var device = device
+        device.userKey = key
+        device.userName = caller.userName
+        device.enableDate = now
+        device.driftSteps = match.drift
+        device.lastUsedStep = match.secondStep
+        let record = device
+        let limit = configuration.maxMFADevicesPerUser
+        try await store.write { tx in
+            if try tx.mfaDevice(serialNumber: record.serialNumber) != nil {
+                throw AWSError.entityAlreadyExists(alreadyExists)
+            }
+            if try tx.mfaDevices(userKey: key).count >= limit {
+                throw AWSError.limitExceeded("Cannot exceed quota for MFADevicesPerUser: \(limit).")
+            }
+            try tx.save(record)
+        }
+        logger.info("MFA device assigned", metadata: ["serial": "\(record.serialNumber)", "kind": "\(record.kind)"])
+        return record
     }
 
     /// Assigns a virtual device to a user after checking two consecutive codes (AWS's EnableMFADevice). A nil
@@ -136,34 +219,15 @@ extension IdentityService {
         else {
             throw AWSError.validation("The token's serial number must be 9 to 256 letters, digits or + = / : , . @ -")
         }
+        try Self.checkDeviceName(name)
         guard (10...64).contains(seed.count) else {
             throw AWSError.validation("The token's secret key must be 10 to 64 bytes (16 to 103 base32 characters)")
         }
-        let now = clock()
-        let limit = configuration.maxMFADevicesPerUser
-        var device = MFADeviceRecord(
-            serialNumber: serialNumber, kind: .hardware, name: name, path: "/",
-            seedCiphertext: secrets.seal(seed, context: Self.seedContext(serialNumber)), createDate: now)
-        guard
-            let match = try consecutiveMatch(device, code1: code1, code2: code2, now: now)
-        else { throw AWSError.invalidAuthenticationCode() }
-        device.userKey = key
-        device.userName = caller.userName
-        device.enableDate = now
-        device.driftSteps = match.drift
-        device.lastUsedStep = match.secondStep
-        let record = device
-        try await store.write { tx in
-            if try tx.mfaDevice(serialNumber: serialNumber) != nil {
-                throw AWSError.entityAlreadyExists("MFA Device is already in use.")
-            }
-            if try tx.mfaDevices(userKey: key).count >= limit {
-                throw AWSError.limitExceeded("Cannot exceed quota for MFADevicesPerUser: \(limit).")
-            }
-            try tx.save(record)
-        }
-        logger.info("hardware MFA device enabled", metadata: ["serial": "\(serialNumber)"])
-        return record
+        return try await storeAssigned(
+            MFADeviceRecord(
+                serialNumber: serialNumber, kind: .hardware, name: name, path: "/",
+                seedCiphertext: secrets.seal(seed, context: Self.seedContext(serialNumber)), createDate: clock()),
+            to: caller, code1: code1, code2: code2, alreadyExists: "MFA Device is already in use.")
     }
 
     /// Re-learns a device's clock drift from two consecutive codes; clears a lock-out.
@@ -352,6 +416,13 @@ extension IdentityService {
         }
         try authorizeIAM(caller, action: action, targetUserKey: device.userKey, resource: serialNumber)
         return device
+    }
+
+    /// A device name as the console takes it: AWS's virtual device name pattern, 1 to 64 characters.
+    static func checkDeviceName(_ name: String) throws {
+        guard (1...64).contains(name.count), AWSPattern.virtualMFADeviceName.matches(name) else {
+            throw AWSError.validation("The device name must be 1 to 64 letters, digits or the characters + = , . @ - _")
+        }
     }
 
     static func checkTags(_ tags: [TagRecord]) throws {

@@ -59,10 +59,7 @@ extension IdentityService {
         -> MFADeviceRecord
     {
         guard let userKey = principal.userKey else { throw AWSError.accessDenied("Only users can add MFA devices.") }
-        guard (1...64).contains(name.count), AWSPattern.virtualMFADeviceName.matches(name) else {
-            throw AWSError.validation(
-                "The device name must be 1 to 64 letters, digits or the characters + = , . @ - _")
-        }
+        try Self.checkDeviceName(name)
         let owner = principal.userName.map { "user/\($0)" } ?? "root-account-mfa-device"
         let serial =
             "arn:aws:iam::\(principal.accountId):u2f/\(owner)/\(name.lowercased())-\(Identifiers.make(prefix: "", length: 26))"

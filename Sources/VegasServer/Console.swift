@@ -340,7 +340,7 @@ struct Console: Sendable {
         func retry(_ message: String) async throws -> Response {
             try await page("assign-mfa", ["error": message, "name": name], token: token, session: session, status: .badRequest)
         }
-        guard (1...64).contains(name.count), AWSPattern.virtualMFADeviceName.matches(name) else {
+        guard Self.isDeviceName(name) else {
             return try await retry("The device name must be 1 to 64 letters, digits or the characters + = , . @ - _")
         }
         let devices = try await identity.consoleMFADevices(principal)
@@ -355,16 +355,13 @@ struct Console: Sendable {
         case "hardware":
             return redirect("/console/mfa/assign/hardware?name=\(Self.percentEncoded(name))")
         case "authenticator":
-            let created: NewVirtualMFADevice
+            let offer: VirtualMFADeviceOffer
             do {
-                created = try await identity.createVirtualMFADevice(principal, name: name, path: "/", tags: [])
+                offer = try await identity.offerVirtualMFADevice(principal, name: name)
             } catch let error as AWSError where error.code == "EntityAlreadyExists" {
                 return try await retry("A device named \(name) already exists in this account. Choose another name.")
             }
-            let pending = ConsoleSession.PendingAuthenticator(
-                serialNumber: created.record.serialNumber, name: name, base32Seed: created.base32Seed,
-                qrCodePNG: created.qrCodePNG)
-            _ = await sessions.update(token: token) { $0.authenticator = pending }
+            _ = await sessions.update(token: token) { $0.authenticator = offer }
             return redirect("/console/mfa/assign/authenticator")
         default:
             return try await retry("Choose the type of MFA device.")
@@ -390,9 +387,8 @@ struct Console: Sendable {
             let pending = session.authenticator
         else { return try await expired() }
         do {
-            try await identity.enableMFADevice(
-                principal, userName: nil, serialNumber: pending.serialNumber, code1: form["code1"] ?? "",
-                code2: form["code2"] ?? "")
+            _ = try await identity.assignOfferedVirtualMFADevice(
+                principal, pending, code1: form["code1"] ?? "", code2: form["code2"] ?? "")
         } catch let error as AWSError {
             let message =
                 error.code == "InvalidAuthenticationCode"
@@ -410,7 +406,7 @@ struct Console: Sendable {
     private func hardwarePage(_ request: Request) async throws -> Response {
         guard let (token, session) = await signedIn(request) else { return redirect("/console/signin") }
         let name = request.uri.queryParameters["name"].map(String.init) ?? ""
-        guard (1...64).contains(name.count), AWSPattern.virtualMFADeviceName.matches(name) else {
+        guard Self.isDeviceName(name) else {
             return redirect("/console/mfa/assign")
         }
         return try await page("assign-hardware", ["name": name], token: token, session: session)
@@ -428,8 +424,7 @@ struct Console: Sendable {
                 status: .badRequest)
         }
         let secret = (form["secret"] ?? "").filter { !$0.isWhitespace }
-        guard (1...64).contains(name.count), AWSPattern.virtualMFADeviceName.matches(name),
-            let seed = try? Base32.decode(secret)
+        guard Self.isDeviceName(name), let seed = try? Base32.decode(secret)
         else { return try await retry("The secret key must be the token's base32 secret (letters A–Z and digits 2–7).") }
         do {
             _ = try await identity.enableHardwareMFADevice(
@@ -448,7 +443,7 @@ struct Console: Sendable {
     private func securityKeySetupPage(_ request: Request) async throws -> Response {
         guard let (token, session) = await signedIn(request) else { return redirect("/console/signin") }
         let name = request.uri.queryParameters["name"].map(String.init) ?? ""
-        guard (1...64).contains(name.count), AWSPattern.virtualMFADeviceName.matches(name) else {
+        guard Self.isDeviceName(name) else {
             return redirect("/console/mfa/assign")
         }
         _ = await sessions.update(token: token) { $0.registration = nil }
@@ -461,8 +456,7 @@ struct Console: Sendable {
         else { return json(["error": "Your session expired. Sign in again."], status: .forbidden) }
         let body = try await readBody(request)
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-            let name = object["name"] as? String, (1...64).contains(name.count),
-            AWSPattern.virtualMFADeviceName.matches(name)
+            let name = object["name"] as? String, Self.isDeviceName(name)
         else { return json(["error": "Give the security key a name first."], status: .badRequest) }
         let devices = try await identity.consoleMFADevices(principal)
         let limit = identity.configuration.maxMFADevicesPerUser
@@ -683,6 +677,11 @@ struct Console: Sendable {
         Response(
             status: .ok, headers: [.contentType: contentType, .cacheControl: "public, max-age=3600"],
             body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// Whether `name` can name an MFA device (AWS's virtual device name rule); the service checks it again.
+    static func isDeviceName(_ name: String) -> Bool {
+        (1...64).contains(name.count) && AWSPattern.virtualMFADeviceName.matches(name)
     }
 
     static func typeName(_ kind: MFADeviceKind) -> String {

@@ -32,6 +32,7 @@ enum ConsoleAssets {
         .hint, .muted { color:var(--muted); font-weight:400; font-size:.9rem; }
         .notice { background:#f2fcf3; border:1px solid var(--ok); padding:.6rem .9rem; border-radius:6px; }
         .error { background:#fff7f7; border:1px solid var(--danger); color:var(--danger); padding:.6rem .9rem; border-radius:6px; }
+        main:has(> .narrow) > .error, main:has(> .narrow) > .notice { max-width:460px; margin:0 auto 1rem; }
         .warning { background:#fffce6; border:1px solid #8d6605; padding:.6rem .9rem; border-radius:6px; }
         table { width:100%; border-collapse:collapse; } th, td { text-align:left; padding:.45rem .4rem; border-bottom:1px solid var(--line); vertical-align:top; }
         th { font-size:.85rem; color:var(--muted); }

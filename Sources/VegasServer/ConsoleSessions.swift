@@ -19,22 +19,14 @@ struct ConsoleSession: Sendable {
         let issued: Date
     }
 
-    /// An authenticator-app device created for this session and not yet enabled: its seed is shown again if a code is
-    /// wrong, and never leaves the session otherwise.
-    struct PendingAuthenticator: Sendable {
-        let serialNumber: String
-        let name: String
-        let base32Seed: String
-        let qrCodePNG: [UInt8]
-    }
-
     var stage: Stage = .anonymous
     /// Sent with every form and script request; compared in constant time.
     let csrfToken: String = ConsoleSessions.randomToken()
     var expires: Date
     var signIn: Pending<AuthenticationCeremony>?
     var registration: (pending: Pending<RegistrationCeremony>, name: String)?
-    var authenticator: PendingAuthenticator?
+    /// The authenticator-app device being set up: stored only when the user's two codes prove the app holds its seed.
+    var authenticator: VirtualMFADeviceOffer?
     /// The MFA device chosen at sign-in (a TOTP device's serial), when the user has several.
     var chosenDevice: String?
     /// A message shown once on the next page.

@@ -170,6 +170,33 @@ struct ConsoleSignInTests {
     }
 }
 
+@Suite("Authenticator apps offered in the console")
+struct VirtualDeviceOfferTests {
+    @Test("an offered device is stored only when two codes prove the app has it; an abandoned offer leaves nothing")
+    func offer() async throws {
+        let h = try await Harness()
+        let alice = try await h.user("alice")
+        let abandoned = try await h.service.offerVirtualMFADevice(alice, name: "phone")
+        #expect(abandoned.serialNumber == "arn:aws:iam::123456789012:mfa/phone")
+        #expect(try await h.service.listVirtualMFADevices(h.root, status: .any).isEmpty)
+
+        let offer = try await h.service.offerVirtualMFADevice(alice, name: "phone")
+        #expect(offer.base32Seed != abandoned.base32Seed)
+        #expect(try OTPAuthURI(parsing: offer.otpauthURI).accountName == "phone@123456789012")
+        let totp = try TOTP(secret: Base32.decode(offer.base32Seed))
+        let wrong = await awsError {
+            _ = try await h.service.assignOfferedVirtualMFADevice(alice, offer, code1: "000000", code2: "111111")
+        }
+        #expect(wrong == AWSError.invalidAuthenticationCode())
+        let device = try await h.service.assignOfferedVirtualMFADevice(
+            alice, offer, code1: h.code(totp, offset: -1), code2: h.code(totp))
+        #expect(device.userName == "alice")
+        #expect(try await h.service.listMFADevices(h.root, userName: "alice").map(\.serialNumber) == [offer.serialNumber])
+        let taken = await awsError { _ = try await h.service.offerVirtualMFADevice(alice, name: "phone") }
+        #expect(taken?.code == "EntityAlreadyExists")
+    }
+}
+
 @Suite("Hardware TOTP tokens")
 struct HardwareTokenTests {
     @Test("a token enabled with its vendor seed and two codes gives codes to STS, once each, and can be resynced")

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.common.exceptions import TimeoutException, WebDriverException
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
@@ -35,7 +35,7 @@ except ImportError as import_error:
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")  # the real binary; /usr/bin/chromium is a wrapper script
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-WINDOW_SIZE = (1100, 800)
+VIEWPORT = (1100, 800)  # the page area screenshots show
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "images"
 LOOPBACK_ONLY_FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
@@ -66,13 +66,22 @@ def start_chromium() -> "webdriver.Chrome":
     options.binary_location = str(CHROMIUM)
     for flag in [
         "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run",
-        "--hide-scrollbars", f"--window-size={WINDOW_SIZE[0]},{WINDOW_SIZE[1]}", *LOOPBACK_ONLY_FLAGS,
+        "--hide-scrollbars", *LOOPBACK_ONLY_FLAGS,
     ]:
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     driver.set_script_timeout(20)
     driver.set_page_load_timeout(20)
+    set_viewport(driver, *VIEWPORT)
     return driver
+
+
+def set_viewport(driver: "webdriver.Chrome", width: int, height: int) -> None:
+    """Sizes the window so that the page area is width × height (the window includes some browser frame)."""
+    frame_width, frame_height = driver.execute_script(
+        "return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight]"
+    )
+    driver.set_window_size(width + frame_width, height + frame_height)
 
 
 def b64url(data: bytes) -> str:
@@ -102,10 +111,8 @@ class ConsoleBrowser:
         self.injected_scripts: list[str] = []
 
     def _wait(self, timeout: float) -> "WebDriverWait":
-        """A wait that polls often and tolerates the page being replaced under it."""
-        return WebDriverWait(
-            self.driver, timeout, poll_frequency=0.05, ignored_exceptions=(StaleElementReferenceException,)
-        )
+        """A wait that polls often and retries when the page is replaced under a check (stale or detached nodes)."""
+        return WebDriverWait(self.driver, timeout, poll_frequency=0.05, ignored_exceptions=(WebDriverException,))
 
     # Navigation -----------------------------------------------------------------------------------------------------
 
@@ -145,9 +152,7 @@ class ConsoleBrowser:
         self.click(button_id)
         try:
             self._wait(timeout).until(staleness_of(old_document))
-            self._wait(timeout).until(
-                lambda d: d.execute_script("return document.readyState") == "complete"
-            )
+            self._wait(timeout).until(lambda d: d.execute_script("return document.readyState") == "complete")
         except TimeoutException:
             raise AssertionError(f"#{button_id} on {self.path} loaded no new page within {timeout} s") from None
         if expect_path is not None:
@@ -156,23 +161,25 @@ class ConsoleBrowser:
     def webauthn_result(self, success_path: str, timeout: float = 15) -> str | None:
         """Waits for the console script's WebAuthn ceremony to end: None when it went on to `success_path`, else the
         error it shows in #webauthn-status."""
-        def error_shown(driver) -> str | None:
-            status = driver.find_elements(By.ID, "webauthn-status")
-            if not status or "error" not in (status[0].get_attribute("class") or "").split():
-                return None
-            text = status[0].text.strip()
-            return None if text in WEBAUTHN_PROGRESS else text
+        def outcome(driver) -> tuple[str | None] | None:
+            path, status_class, status_text = driver.execute_script(
+                "const s = document.getElementById('webauthn-status');"
+                "return [location.pathname, s ? s.className : '', s ? s.textContent.trim() : ''];"
+            )
+            if path == success_path:
+                return (None,)
+            failed = "error" in status_class.split() and status_text not in WEBAUTHN_PROGRESS
+            return (status_text,) if failed else None
 
         try:
-            self._wait(timeout).until(
-                lambda d: urlsplit(d.current_url).path == success_path or error_shown(d)
-            )
+            (error,) = self._wait(timeout).until(outcome)
         except TimeoutException:
-            raise AssertionError(f"WebAuthn on {self.path} did not finish within {timeout} s: {self.visible_messages()}")
-        if self.path != success_path:
-            return error_shown(self.driver)
-        self.wait_for_path(success_path, timeout)
-        return None
+            raise AssertionError(
+                f"WebAuthn on {self.path} did not finish within {timeout} s: {self.visible_messages()}"
+            ) from None
+        if error is None:
+            self.wait_for_path(success_path, timeout)
+        return error
 
     def expect_webauthn_success(self, success_path: str) -> None:
         error = self.webauthn_result(success_path)
@@ -228,12 +235,13 @@ class ConsoleBrowser:
     # Console flows --------------------------------------------------------------------------------------------------
 
     def sign_in(self, account: str, password: str, user: str | None = None) -> None:
-        """Fills and submits the password step (root when `user` is None); does not wait for the next page."""
+        """Fills and submits the password step (as root when `user` is None) and waits for the page it leads to."""
         self.open("/console/signin")
         self.wait_for_path("/console/signin")
         self.fill("account", account)
         self.click("kind-root" if user is None else "kind-user")
-        self.fill("username", user or "")
+        if user is not None:
+            self.fill("username", user)
         self.fill("password", password)
         self.submit("signin")
 
@@ -259,7 +267,7 @@ class ConsoleBrowser:
         self.wait_for_path("/console/security-credentials")
 
     def start_assign(self, name: str, kind: str) -> None:
-        """Assign MFA device → name and type (`authenticator` or `security-key`) → Next."""
+        """Assign MFA device → name and type (`authenticator`, `security-key` or `hardware`) → Next."""
         self.security_credentials()
         self.click("assign-mfa")
         self.wait_for_path("/console/mfa/assign")
@@ -276,14 +284,19 @@ class ConsoleBrowser:
         self.click("register-security-key")
         self.expect_webauthn_success("/console/security-credentials")
 
+    def reveal_secret(self) -> str:
+        """Opens "Show secret key" on the authenticator app page and returns the secret it shows."""
+        self.driver.find_element(By.CSS_SELECTOR, "#show-secret summary").click()
+        return self.wait_for_text("secret-key", bool)
+
     # WebAuthn -------------------------------------------------------------------------------------------------------
 
-    def add_authenticator(self, protocol: str = "ctap2", consenting: bool = True) -> None:
+    def add_authenticator(self, protocol: str = "ctap2") -> None:
         """Plugs in a virtual USB security key: `ctap2` (with user verification) or `u2f` (CTAP1, no UV)."""
         ctap2 = protocol == "ctap2"
         self.driver.add_virtual_authenticator(VirtualAuthenticatorOptions(
             protocol=Protocol.CTAP2 if ctap2 else Protocol.U2F, transport=Transport.USB, has_resident_key=False,
-            has_user_verification=ctap2, is_user_consenting=consenting, is_user_verified=ctap2,
+            has_user_verification=ctap2, is_user_consenting=True, is_user_verified=ctap2,
         ))
 
     def remove_authenticator(self) -> None:
@@ -296,12 +309,16 @@ class ConsoleBrowser:
             for c in self.driver.get_credentials()
         ]
 
-    def replace_key(self, key: StoredKey, sign_count: int) -> None:
-        """Puts the same key back into the authenticator with another signature counter (a cloned key)."""
-        self.driver.remove_credential(b64url(key.credential_id))
+    def inject_key(self, key: StoredKey, sign_count: int) -> None:
+        """Puts `key` into the current authenticator with the given signature counter."""
         self.driver.add_credential(Credential.create_non_resident_credential(
             bytearray(key.credential_id), key.rp_id, bytearray(key.private_key), sign_count,
         ))
+
+    def replace_key(self, key: StoredKey, sign_count: int) -> None:
+        """Swaps `key` in the current authenticator for a copy with another signature counter (a cloned key)."""
+        self.driver.remove_credential(b64url(key.credential_id))
+        self.inject_key(key, sign_count)
 
     def run_on_every_page(self, source: str) -> None:
         """Runs `source` before any page script on every document this tab loads (until `reset`)."""
@@ -342,7 +359,7 @@ class ConsoleBrowser:
             self.driver.execute_script("sessionStorage.clear()")
         self.driver.delete_all_cookies()
         self.driver.get("about:blank")
-        self.driver.set_window_size(*WINDOW_SIZE)
+        set_viewport(self.driver, *VIEWPORT)
 
     def screenshot(self, page: str, full_height: bool = False) -> None:
         """Saves docs/images/console-<page>.png when VEGAS_SCREENSHOTS=1 (CI leaves the checked-in images alone)."""
@@ -350,9 +367,9 @@ class ConsoleBrowser:
             return
         if full_height:
             height = self.driver.execute_script("return document.documentElement.scrollHeight")
-            self.driver.set_window_size(WINDOW_SIZE[0], max(WINDOW_SIZE[1], height))
+            set_viewport(self.driver, VIEWPORT[0], max(VIEWPORT[1], height))
         time.sleep(0.2)  # let a resize or a focus ring settle
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         assert self.driver.save_screenshot(str(SCREENSHOT_DIR / f"console-{page}.png"))
         if full_height:
-            self.driver.set_window_size(*WINDOW_SIZE)
+            set_viewport(self.driver, *VIEWPORT)

@@ -10,12 +10,15 @@ save a screenshot of each page to docs/images/console-<page>.png.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
+import secrets
 import subprocess
 from unittest import mock
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import pyotp
 import pytest
 import requests
 from botocore.exceptions import ClientError
@@ -120,10 +123,16 @@ def console(open_console, server) -> ConsoleBrowser:
     return open_console(server)
 
 
+@functools.cache
+def root_iam(endpoint: str):
+    """One root IAM client per server (making a boto3 client takes a quarter of a second)."""
+    return boto_client(endpoint, "iam")
+
+
 def console_user(server: VegasServer, prefix: str) -> IamUser:
     """An IAM user with one access key and a console password."""
     user = create_user(server.url, unique(prefix))
-    boto_client(server.url, "iam").create_login_profile(
+    root_iam(server.url).create_login_profile(
         UserName=user.name, Password=PASSWORD, PasswordResetRequired=False
     )
     return user
@@ -146,7 +155,7 @@ def sign_in_with_security_key(console: ConsoleBrowser, user: IamUser, choose: bo
 
 def list_mfa_devices(server: VegasServer, user: IamUser | None) -> list[str]:
     """The serials ListMFADevices answers root for `user` (None: the root user's own devices)."""
-    iam = boto_client(server.url, "iam")
+    iam = root_iam(server.url)
     answer = iam.list_mfa_devices(UserName=user.name) if user else iam.list_mfa_devices()
     return [device["SerialNumber"] for device in answer["MFADevices"]]
 
@@ -156,20 +165,25 @@ def security_key_serial(owner: str, name: str) -> re.Pattern:
     return re.compile(rf"arn:aws:iam::{ACCOUNT_ID}:u2f/{re.escape(owner)}/{re.escape(name.lower())}-[A-Za-z0-9]+")
 
 
-def enable_with_earlier_codes(server: VegasServer, user: IamUser, prefix: str) -> VirtualDevice:
-    """A virtual device enabled with the codes of the two previous steps (typed from an app a minute ago).
+def earlier_codes(device: VirtualDevice) -> tuple[str, str]:
+    """The codes of the two previous steps, as typed from an app a minute ago, to enable `device` with.
 
     The server remembers the second code's drift (-1 step) and its step as used, so the current step's code is
     accepted at once and a test signing in with the device need not wait for a new 30 s step.
     """
-    device = create_device(server.url, unique(prefix))
     step = settle()
-    boto_client(server.url, "iam").enable_mfa_device(
-        UserName=user.name, SerialNumber=device.serial,
-        AuthenticationCode1=device.code_at(step - 2), AuthenticationCode2=device.code_at(step - 1),
-    )
     device.last_used_step = step - 1
     device.drifts = {-1}
+    return device.code_at(step - 2), device.code_at(step - 1)
+
+
+def enable_with_earlier_codes(server: VegasServer, user: IamUser, prefix: str) -> VirtualDevice:
+    """A virtual device of `user` enabled through the API with `earlier_codes`."""
+    device = create_device(server.url, unique(prefix))
+    code1, code2 = earlier_codes(device)
+    root_iam(server.url).enable_mfa_device(
+        UserName=user.name, SerialNumber=device.serial, AuthenticationCode1=code1, AuthenticationCode2=code2
+    )
     return device
 
 
@@ -201,22 +215,24 @@ def page_error(html: str) -> str | None:
 
 def register_keys(console: ConsoleBrowser, server: VegasServer, keys: list[tuple[str, str]]) -> dict[str, str]:
     """A new user signs in and registers one virtual key per (protocol, name); each shows in the devices table and in
-    ListMFADevices. Returns name → the attestation format the browser sent."""
+    ListMFADevices, and the last one signs in. Returns name → the attestation format the browser sent."""
     user = console_user(server, "keys")
     sign_in_without_mfa(console, user)
     console.capture_security_key_posts()
     formats = {}
     for protocol, name in keys:
+        console.remove_authenticator()
         console.add_authenticator(protocol)
         console.register_security_key(name)
         assert console.notice() == f"Security key {name} assigned."
         formats[name] = attestation_format(console.captured_post())
-        console.remove_authenticator()
     rows = console.table_rows("mfa-devices")
     assert [row[:2] for row in rows] == [["Security key", name] for _, name in keys]
     for (_, name), row in zip(keys, rows):
         assert security_key_serial(f"user/{user.name}", name).fullmatch(row[2]), row
     assert sorted(list_mfa_devices(server, user)) == sorted(row[2] for row in rows)
+    console.sign_out()
+    assert sign_in_with_security_key(console, user, choose=False) is None  # all keys are one choice
     return formats
 
 
@@ -228,6 +244,17 @@ def test_security_keys_register_with_packed_and_fido_u2f_attestation(console, se
 def test_security_key_registers_with_none_attestation(open_console, server_attestation_none):
     formats = register_keys(open_console(server_attestation_none), server_attestation_none, [("ctap2", "none-key")])
     assert formats == {"none-key": "none"}
+
+
+def test_a_key_cannot_be_registered_twice(console, server):
+    user = console_user(server, "twice")
+    sign_in_without_mfa(console, user)
+    console.add_authenticator()
+    console.register_security_key("first")
+    console.start_assign("second", "security-key")
+    console.click("register-security-key")
+    assert console.webauthn_result("/console/security-credentials") == "This security key is already registered."
+    assert len(list_mfa_devices(server, user)) == 1
 
 
 def test_user_verification_required_refuses_a_u2f_key(open_console, server_uv_required):
@@ -280,10 +307,9 @@ def test_authenticator_app_is_assigned_from_its_qr_code(console, server, tmp_pat
     assert (query.get("algorithm", "SHA1"), query.get("digits", "6"), query.get("period", "30")) == ("SHA1", "6", "30")
 
     assert console.text("secret-key") == "", "the secret key is visible before 'Show secret key' is opened"
-    console.driver.find_element("css selector", "#show-secret summary").click()
-    secret = console.wait_for_text("secret-key", bool)
+    secret = console.reveal_secret()
     assert secret == query["secret"], "the secret shown differs from the QR code's"
-    console.screenshot("authenticator-qr")
+    console.screenshot("authenticator-qr", full_height=True)
 
     device = VirtualDevice(serial=mfa_serial(name), seed=secret)
     console.fill("code1", device.wrong_code())
@@ -299,6 +325,56 @@ def test_authenticator_app_is_assigned_from_its_qr_code(console, server, tmp_pat
     console.submit("add-mfa", "/console/security-credentials")
     assert console.notice() == f"MFA device {name} assigned."
     assert [row[:3] for row in console.table_rows("mfa-devices")] == [["Authenticator app", name, device.serial]]
+    assert list_mfa_devices(server, user) == [device.serial]
+
+
+def test_hardware_token_is_assigned_and_signs_in(console, server):
+    user = console_user(server, "fob")
+    name = unique("fob")
+    token = VirtualDevice(serial=f"GAKT{secrets.randbelow(10**8):08d}", seed=pyotp.random_base32(32))
+    sign_in_without_mfa(console, user)
+    console.start_assign(name, "hardware")
+    assert console.path == "/console/mfa/assign/hardware", console.visible_messages()
+    console.fill("token-serial", token.serial)
+    console.fill("token-secret", token.seed)
+    console.screenshot("hardware-setup")
+    console.fill("code1", token.wrong_code())
+    console.fill("code2", token.wrong_code())
+    console.submit("add-mfa", "/console/mfa/assign/hardware")
+    assert console.text("error").startswith("The MFA codes are not valid"), console.visible_messages()
+    assert list_mfa_devices(server, user) == []
+
+    code1, code2 = earlier_codes(token)
+    console.fill("token-secret", token.seed)
+    console.fill("code1", code1)
+    console.fill("code2", code2)
+    console.submit("add-mfa", "/console/security-credentials")
+    assert console.notice() == f"Hardware TOTP token {name} assigned."
+    assert [row[:3] for row in console.table_rows("mfa-devices")] == [["Hardware TOTP token", name, token.serial]]
+    assert list_mfa_devices(server, user) == [token.serial]
+    console.sign_out()
+
+    console.sign_in(ACCOUNT_ID, PASSWORD, user.name)
+    assert console.path == "/console/mfa/code", console.visible_messages()  # its only device: no choice to make
+    console.enter_code(token.next_code())
+    assert console.path == "/console/", console.visible_messages()
+
+
+def test_abandoned_authenticator_setup_does_not_block_its_name(console, server):
+    user = console_user(server, "undecided")
+    name = unique("tablet")
+    sign_in_without_mfa(console, user)
+    console.start_assign(name, "authenticator")
+    assert console.path == "/console/mfa/assign/authenticator", console.visible_messages()
+    console.open("/console/security-credentials")  # Cancel
+
+    console.start_assign(name, "authenticator")
+    assert console.path == "/console/mfa/assign/authenticator", console.visible_messages()
+    device = VirtualDevice(serial=mfa_serial(name), seed=console.reveal_secret())
+    code1, code2 = device.enabling_codes()
+    console.fill("code1", code1)
+    console.fill("code2", code2)
+    console.submit("add-mfa", "/console/security-credentials")
     assert list_mfa_devices(server, user) == [device.serial]
 
 
@@ -363,7 +439,7 @@ def test_security_key_page_waits_for_the_key_and_retries(console, server):
     console.remove_authenticator()  # the key is unplugged
     console.sign_out()
 
-    console.shorten_webauthn_timeouts(2500)
+    console.shorten_webauthn_timeouts(3000)
     console.sign_in(ACCOUNT_ID, PASSWORD, user.name)
     assert console.path == "/console/mfa/security-key", console.visible_messages()
     assert console.text("webauthn-status") == "Waiting for your security key…"
@@ -371,7 +447,7 @@ def test_security_key_page_waits_for_the_key_and_retries(console, server):
     assert console.webauthn_result("/console/") == NOT_ALLOWED_MESSAGE
 
     console.add_authenticator()  # plugged in again
-    console.replace_key(key, key.sign_count)
+    console.inject_key(key, key.sign_count)
     console.click("use-security-key")
     console.expect_webauthn_success("/console/")
 
@@ -451,8 +527,7 @@ def test_replayed_security_key_response_is_refused(console, server):
 
 
 def test_root_user_signs_in(console, server):
-    iam = boto_client(server.url, "iam")
-    iam.create_login_profile(Password=ROOT_PASSWORD, PasswordResetRequired=False)
+    root_iam(server.url).create_login_profile(Password=ROOT_PASSWORD, PasswordResetRequired=False)
     console.sign_in(ACCOUNT_ID, "not-the-password", None)
     assert (console.path, console.text("error")) == ("/console/signin", INCORRECT)
     assert console.element("kind-root").is_selected()
@@ -523,11 +598,13 @@ def test_security_headers_cookie_and_csrf(server):
         refused = session.post(f"{server.url}/console/signin", data=form | forged, allow_redirects=False, timeout=30)
         assert refused.status_code == 403 and page_error(refused.text) == STALE_FORM, refused.text[:300]
     fresh = session.get(f"{server.url}/console/signin", timeout=10)
+    anonymous_cookie = session.cookies["vegas_console"]
     signed_in = session.post(
         f"{server.url}/console/signin", data=form | {"csrf": csrf_token(fresh.text)}, allow_redirects=False,
         timeout=30,
     )
     assert (signed_in.status_code, signed_in.headers.get("Location")) == (303, "/console/"), signed_in.text[:300]
+    assert session.cookies["vegas_console"] != anonymous_cookie, "the session token was not renewed at sign-in"
 
     home = session.get(f"{server.url}/console/", timeout=10)
     assert home.status_code == 200 and home.headers["X-Frame-Options"] == "DENY"
@@ -537,7 +614,7 @@ def test_security_headers_cookie_and_csrf(server):
         # Each refusal answers with a new anonymous session cookie: keep sending the signed-in one.
         return requests.post(f"{server.url}{path}", cookies=signed_in_cookie, allow_redirects=False, timeout=10, **body)
 
-    iam = boto_client(server.url, "iam")
+    iam = root_iam(server.url)
     keys_before = len(iam.list_access_keys(UserName=user.name)["AccessKeyMetadata"])
     refused = post("/console/access-keys", data={})
     assert refused.status_code == 403 and page_error(refused.text) == STALE_FORM, refused.text[:300]
@@ -550,3 +627,8 @@ def test_security_headers_cookie_and_csrf(server):
     created = post("/console/access-keys", data={"csrf": csrf_token(home.text)})
     assert created.status_code == 200 and 'id="access-key-id"' in created.text, created.text[:300]
     assert len(iam.list_access_keys(UserName=user.name)["AccessKeyMetadata"]) == keys_before + 1
+
+    signed_out = post("/console/signout", data={"csrf": csrf_token(home.text)})
+    assert (signed_out.status_code, signed_out.headers.get("Location")) == (303, "/console/signin")
+    after = requests.get(f"{server.url}/console/", cookies=signed_in_cookie, allow_redirects=False, timeout=10)
+    assert (after.status_code, after.headers.get("Location")) == (303, "/console/signin"), "session outlived sign-out"
