@@ -6,12 +6,21 @@ import AWSProtocol
     import Foundation
 #endif
 
+/// A console password accepted.
+public struct ConsoleSignIn: Sendable {
+    public let principal: Principal
+    /// The login profile asks for a new password at this sign-in (CreateLoginProfile's PasswordResetRequired).
+    public let passwordResetRequired: Bool
+}
+
 // The console's sign-in: the password step and the MFA step (codes here; security keys in +SecurityKeys).
 extension IdentityService {
     /// Checks a console password. `account` is the account id or its alias; a nil `userName` is the root user.
     /// Returns the principal, or nil for any mismatch (unknown account, user or login profile, or a wrong password) so
     /// that the page can give one answer for all of them. The hash runs off the caller's executor.
-    public func signInToConsole(account: String, userName: String?, password: String) async throws -> Principal? {
+    public func signInToConsole(account: String, userName: String?, password: String) async throws
+        -> ConsoleSignIn?
+    {
         let userKey = userName?.lowercased()
         let found = try await store.read { tx -> (AccountRecord, UserRecord?, LoginProfileRecord)? in
             guard let record = try tx.account(), record.accountId == account || record.alias == account.lowercased()
@@ -24,11 +33,13 @@ extension IdentityService {
         let hasher = configuration.passwordHasher
         let hash = found?.2.passwordHash ?? hasher.decoyHash()
         let matches = await Task.detached(priority: .userInitiated) { hasher.verify(password, against: hash) }.value
-        guard let (account, user, _) = found, matches else {
+        guard let (account, user, profile) = found, matches else {
             logger.info("console sign-in refused", metadata: ["user": "\(userName ?? "root")"])
             return nil
         }
-        return Principal(accountId: account.accountId, kind: user.map { .user($0) } ?? .root, session: nil)
+        return ConsoleSignIn(
+            principal: Principal(accountId: account.accountId, kind: user.map { .user($0) } ?? .root, session: nil),
+            passwordResetRequired: profile.passwordResetRequired)
     }
 
     /// Checks a code from one of the principal's TOTP devices (virtual or hardware) for the console's MFA step, with the

@@ -43,6 +43,8 @@ struct Console: Sendable {
     func addRoutes(to router: Router<BasicRequestContext>) {
         let console = router.group("console").add(middleware: SecurityHeaders())
         console.get("/") { request, _ in try await home(request) }
+        console.get("password-reset") { request, _ in try await passwordResetPage(request) }
+        console.post("password-reset") { request, context in try await resetPassword(request, context) }
         console.get("signin") { request, _ in try await signInPage(request) }
         console.post("signin") { request, context in try await signIn(request, context) }
         console.post("signout") { request, context in try await signOut(request, context) }
@@ -83,7 +85,7 @@ struct Console: Sendable {
 
     private func home(_ request: Request) async throws -> Response {
         guard let (token, session) = await current(request), let principal = session.principal else {
-            return redirect("/console/signin")
+            return redirect(await mustChangePassword(request) ? "/console/password-reset" : "/console/signin")
         }
         var values: [String: Any] = [
             "arn": principal.arn, "accountId": principal.accountId, "isUser": principal.userKey != nil,
@@ -113,18 +115,20 @@ struct Console: Sendable {
         let account = (form["account"] ?? "").trimmingCharacters(in: .whitespaces)
         let asRoot = form["kind"] == "root"
         let userName = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
-        let principal = try await identity.signInToConsole(
+        let accepted = try await identity.signInToConsole(
             account: account, userName: asRoot ? nil : userName, password: form["password"] ?? "")
-        guard let principal, asRoot || !userName.isEmpty else {
+        guard let accepted, asRoot || !userName.isEmpty else {
             guard let session = await sessions.session(token: token) else { return try await expired() }
             let values: [String: Any] = [
                 "error": Self.incorrect, "account": account, "username": userName, "root": asRoot,
             ]
             return try await page("signin", values, token: token, session: session, status: .unauthorized)
         }
+        let principal = accepted.principal
         let devices = try await identity.consoleMFADevices(principal)
         let stage: ConsoleSession.Stage = devices.isEmpty ? .signedIn(principal) : .awaitingMFA(principal)
         guard let next = await sessions.advance(token: token, to: stage) else { return try await expired() }
+        _ = await sessions.update(token: next) { $0.mustChangePassword = accepted.passwordResetRequired }
         context.logger.info("console password accepted", metadata: ["principal": "\(principal.arn)"])
         return redirect(devices.isEmpty ? "/console/" : "/console/mfa", token: next)
     }
@@ -288,6 +292,43 @@ struct Console: Sendable {
         return response
     }
 
+    /// Whether the request's session is signed in but must set a new password first.
+    private func mustChangePassword(_ request: Request) async -> Bool {
+        guard let (_, session) = await current(request), case .signedIn = session.stage else { return false }
+        return session.mustChangePassword
+    }
+
+    private func passwordResetPage(_ request: Request, error: String? = nil) async throws -> Response {
+        guard let (token, session) = await current(request), session.mustChangePassword,
+            case .signedIn = session.stage
+        else { return redirect("/console/") }
+        var values: [String: Any] = [:]
+        if let error { values["error"] = error }
+        return try await page(
+            "password-reset", values, token: token, session: session, status: error == nil ? .ok : .badRequest)
+    }
+
+    private func resetPassword(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let form = try await readForm(request)
+        guard let (token, session) = await current(request, csrf: form["csrf"]), session.mustChangePassword,
+            case .signedIn(let principal) = session.stage
+        else { return try await expired() }
+        let new = form["new"] ?? ""
+        guard new == form["confirm"] else {
+            return try await passwordResetPage(request, error: "The new passwords do not match.")
+        }
+        do {
+            try await identity.updateLoginProfile(principal, userName: nil, password: new, resetRequired: false)
+        } catch let error as AWSError {
+            return try await passwordResetPage(request, error: error.message)
+        }
+        _ = await sessions.update(token: token) {
+            $0.mustChangePassword = false
+            $0.notice = "Password changed."
+        }
+        return redirect("/console/")
+    }
+
     // MARK: Security credentials
 
     private func securityCredentials(_ request: Request) async throws -> Response {
@@ -299,7 +340,7 @@ struct Console: Sendable {
         var values: [String: Any] = [
             "arn": principal.arn, "accountId": principal.accountId, "deviceCount": devices.count,
             "deviceLimit": limit, "atLimit": devices.count >= limit, "hasDevices": !devices.isEmpty,
-            "isUser": principal.userName != nil,
+            "isUser": principal.userName != nil, "anyFlagged": devices.contains { $0.1?.cloneSuspectedAt != nil },
             "devices": devices.map { device, key -> [String: Any] in
                 [
                     "type": Self.typeName(device.kind), "name": device.name, "serial": device.serialNumber,

@@ -31,9 +31,12 @@ struct ConsoleSession: Sendable {
     var chosenDevice: String?
     /// A message shown once on the next page.
     var notice: String?
+    /// The login profile demands a new password: once signed in, only the password page opens.
+    var mustChangePassword = false
 
+    /// Who is signed in, once every step (password, MFA, a demanded new password) is done.
     var principal: Principal? {
-        if case .signedIn(let principal) = stage { return principal }
+        if case .signedIn(let principal) = stage, !mustChangePassword { return principal }
         return nil
     }
 }

@@ -10,7 +10,7 @@ enum ConsoleTemplates {
     }
 
     static let templates: [(String, String)] = [
-        ("layout", layout), ("signin", signIn), ("mfa-choose", mfaChoose), ("mfa-code", mfaCode),
+        ("layout", layout), ("signin", signIn), ("password-reset", passwordReset), ("mfa-choose", mfaChoose), ("mfa-code", mfaCode),
         ("mfa-security-key", mfaSecurityKey), ("home", home), ("security-credentials", securityCredentials),
         ("assign-mfa", assignMFA), ("assign-authenticator", assignAuthenticator),
         ("assign-security-key", assignSecurityKey), ("assign-hardware", assignHardware), ("access-key-created", accessKeyCreated), ("error", errorPage),
@@ -59,6 +59,21 @@ enum ConsoleTemplates {
           <label class="user-only">IAM user name <input name="username" id="username" value="{{username}}" autocomplete="username"></label>
           <label>Password <input type="password" name="password" id="password" required autocomplete="current-password"></label>
           <button type="submit" id="signin">Sign in</button>
+        </form>
+        </section>
+        {{/body}}{{/layout}}
+        """
+
+    static let passwordReset = """
+        {{<layout}}{{$title}}Choose a new password{{/title}}{{$body}}
+        <section class="card narrow">
+        <h1>Choose a new password</h1>
+        <p>Your administrator asks you to set a new console password before you continue.</p>
+        <form method="post" action="/console/password-reset" id="password-reset-form">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <label>New password <input type="password" name="new" id="new-password" required minlength="8" autocomplete="new-password"></label>
+          <label>Confirm new password <input type="password" name="confirm" id="confirm-password" required minlength="8" autocomplete="new-password"></label>
+          <button type="submit" id="set-password">Set password</button>
         </form>
         </section>
         {{/body}}{{/layout}}
@@ -151,6 +166,7 @@ enum ConsoleTemplates {
           </tbody>
         </table>
         {{/hasDevices}}
+        {{#anyFlagged}}<p class="warning" id="clone-warning">A security key marked <strong>blocked</strong> signed in with a lower counter than before, so it may have been copied. It is refused at sign-in: remove it, and register the key again if you still trust it.</p>{{/anyFlagged}}
         {{^hasDevices}}<p id="no-mfa">No MFA devices yet.</p>{{/hasDevices}}
         </section>
 

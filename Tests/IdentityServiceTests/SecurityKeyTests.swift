@@ -134,7 +134,8 @@ struct ConsoleSignInTests {
         _ = try await h.service.createLoginProfile(h.root, userName: "alice", password: "correct horse", resetRequired: false)
         try await h.service.createAccountAlias(h.root, alias: "acme")
         let byId = try await h.service.signInToConsole(account: "123456789012", userName: "Alice", password: "correct horse")
-        #expect(byId?.userName == "alice")
+        #expect(byId?.principal.userName == "alice")
+        #expect(byId?.passwordResetRequired == false)
         #expect(try await h.service.signInToConsole(account: "ACME", userName: "alice", password: "correct horse") != nil)
         #expect(try await h.service.signInToConsole(account: "acme", userName: "alice", password: "wrong horse") == nil)
         #expect(try await h.service.signInToConsole(account: "acme", userName: "mallory", password: "correct horse") == nil)
@@ -143,7 +144,10 @@ struct ConsoleSignInTests {
         #expect(try await h.service.signInToConsole(account: "acme", userName: nil, password: "correct horse") == nil)
         _ = try await h.service.createLoginProfile(h.root, userName: nil, password: "root password", resetRequired: false)
         let root = try await h.service.signInToConsole(account: "acme", userName: nil, password: "root password")
-        #expect(root?.isRoot == true)
+        #expect(root?.principal.isRoot == true)
+        try await h.service.updateLoginProfile(h.root, userName: "alice", password: nil, resetRequired: true)
+        let reset = try await h.service.signInToConsole(account: "acme", userName: "alice", password: "correct horse")
+        #expect(reset?.passwordResetRequired == true)
     }
 
     @Test("the console's MFA step accepts a code once, from the user's own device, and the root can enable a device")

@@ -153,6 +153,30 @@ struct ConsoleTests {
         }
     }
 
+    @Test("a login profile that demands a new password opens only the password page until one is set")
+    func passwordReset() async throws {
+        let h = try await ServerHarness()
+        try await h.test { client in
+            _ = try await alice(client, device: false)
+            let reset = try await client.call(
+                "iam", [("Action", "UpdateLoginProfile"), ("UserName", "alice"), ("PasswordResetRequired", "true")])
+            #expect(reset.status == 200)
+            let browser = Browser(client.client)
+            #expect(try await signIn(browser).location == "/console/")
+            #expect(try await browser.get("/console/").location == "/console/password-reset")
+            #expect(try await browser.get("/console/security-credentials").location == "/console/signin")
+            try await browser.get("/console/password-reset")
+            let mismatch = try await browser.post(
+                "/console/password-reset", [("new", "new horse 12"), ("confirm", "new horse 13")])
+            #expect(mismatch.text(id: "error") == "The new passwords do not match.")
+            let set = try await browser.post(
+                "/console/password-reset", [("new", "new horse 12"), ("confirm", "new horse 12")])
+            #expect(set.location == "/console/")
+            #expect(try await browser.get("/console/").text(id: "arn") == "arn:aws:iam::123456789012:user/alice")
+            #expect(try await signIn(Browser(client.client), password: "new horse 12").location == "/console/")
+        }
+    }
+
     @Test("federation: AssumeRole credentials get a single-use sign-in token that opens a console session")
     func federation() async throws {
         let h = try await ServerHarness()
