@@ -39,12 +39,13 @@ ykman_state="$work/ykman-state.json"
 yubikey_serial=18273645
 
 # Names shown in the transcript instead of this run's temporary paths and port.
-show() { sed -e "s|$work|~/vegas-demo|g" -e "s|127.0.0.1:$port|127.0.0.1:8080|g"; }
+show() { sed -e "s|$work|~/vegas-demo|g" -e "s|127.0.0.1:$port|127.0.0.1:8080|g" -e "s|127.0.0.1%3A$port|127.0.0.1%3A8080|g"; }
 # Hides long-term and temporary secrets.
 mask() {
   sed -E -e 's/("SecretAccessKey": ")[^"]+/\1<40 characters>/' -e 's/("SessionToken": ")[^"]+/\1<session token>/' \
     -e 's/(aws_secret_access_key = ).+/\1<40 characters>/' \
-    -e 's/^(AWS_SECRET_ACCESS_KEY=).+/\1<40 characters>/' -e 's/^(AWS_SESSION_TOKEN=).+/\1<session token>/'
+    -e 's/^(AWS_SECRET_ACCESS_KEY=).+/\1<40 characters>/' -e 's/^(AWS_SESSION_TOKEN=).+/\1<session token>/' \
+    -e 's/(SigninToken=)[A-Za-z0-9_%-]+/\1<sign-in token>/g' -e 's/(vegas_console=)[A-Za-z0-9_-]+/\1<session>/g'
 }
 admin() {
   AWS_SHARED_CREDENTIALS_FILE="$work/vegas-data/root-credentials" AWS_CONFIG_FILE=/dev/null \
@@ -456,6 +457,23 @@ MD
 snap
 [[ "$(yubikey_asked)" == $((asked_before + 1)) ]] || fail "the countdown call did not ask the YubiKey once"
 [[ "$(served GetSessionToken)" == $((sessions_before + 3)) ]] || fail "three MFA sessions were expected in all"
+
+cat <<'MD'
+
+`login` opens the console as the role: it trades the role's credentials (from the cache here: no touch) at the
+server's federation endpoint for a sign-in token valid 15 minutes, and opens the login URL in the browser — or prints
+it with `--stdout`. Opening it signs the browser in (the server answers with a redirect to the console and a session
+cookie):
+
+MD
+start "vegas-credentials login --profile admin --stdout"
+wait_prompt 20
+screen | grep -Fq 'Action=login' || { screen >&2; fail "login printed no sign-in URL"; }
+snap
+start "curl -s -o /dev/null -D - \"\$(vegas-credentials login --profile admin --stdout)\" | grep -iE '^(HTTP|location|set-cookie)'"
+wait_prompt 20
+screen | grep -Fq '302' || { screen >&2; fail "the sign-in URL did not redirect"; }
+snap
 
 cat <<'MD'
 
