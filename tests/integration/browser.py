@@ -2,7 +2,7 @@
 
 Chromium is Debian's (`chromium`, `chromium-driver`), driven by Selenium 4.51 with an explicit chromedriver path so that
 Selenium Manager never runs. The flags keep Chromium's background services off the network: only localhost is reached.
-The console must be opened at http://localhost:<port> (an IP address is not a valid WebAuthn relying party id).
+The console must be opened at http(s)://localhost:<port> (an IP address is not a valid WebAuthn relying party id).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -61,12 +62,13 @@ def browser_problem() -> str | None:
     return None
 
 
-def start_chromium() -> "webdriver.Chrome":
+def start_chromium(extra_flags: Sequence[str] = ()) -> "webdriver.Chrome":
+    """Headless Chromium with the loopback-only flags and `extra_flags` (e.g. --ignore-certificate-errors)."""
     options = Options()
     options.binary_location = str(CHROMIUM)
     for flag in [
         "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run",
-        "--hide-scrollbars", *LOOPBACK_ONLY_FLAGS,
+        "--hide-scrollbars", *LOOPBACK_ONLY_FLAGS, *extra_flags,
     ]:
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
