@@ -138,23 +138,7 @@ public struct ConsoleFederation: Sendable, Equatable {
             ("sessionId", credentials.accessKeyId), ("sessionKey", credentials.secretAccessKey),
             ("sessionToken", credentials.sessionToken),
         ]
-        return "{" + fields.map { "\(jsonString($0.0)):\(jsonString($0.1))" }.joined(separator: ",") + "}"
-    }
-
-    /// `text` as a JSON string: `"` and `\` escaped, control characters as `\u00XX`, everything else as is.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16, uppercase: false)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        return "{" + fields.map { "\(JSONString.quoted($0.0)):\(JSONString.quoted($0.1))" }.joined(separator: ",") + "}"
     }
 
     /// The sign-in token of a 200 answer `{"SigninToken":"…"}` (other members are ignored), or why there is none.

@@ -97,25 +97,13 @@ extension CachedCredentials {
 
     /// The `credential_process` output (version 1), as vegas-credentials prints it.
     public var credentialProcessJSON: String {
-        func quoted(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
         return """
             {
                 "Version": 1,
-                "AccessKeyId": \(quoted(accessKeyId)),
-                "SecretAccessKey": \(quoted(secretAccessKey)),
-                "SessionToken": \(quoted(sessionToken)),
-                "Expiration": \(quoted(AWSTimestamp.format(expiration)))
+                "AccessKeyId": \(JSONString.quoted(accessKeyId)),
+                "SecretAccessKey": \(JSONString.quoted(secretAccessKey)),
+                "SessionToken": \(JSONString.quoted(sessionToken)),
+                "Expiration": \(JSONString.quoted(AWSTimestamp.format(expiration)))
             }
             """
     }
