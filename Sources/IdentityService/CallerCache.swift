@@ -1,5 +1,4 @@
 import OTP
-import Synchronization
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -8,33 +7,18 @@ import Synchronization
 #endif
 
 /// Recently authenticated callers, so the hot path (every signed request) needs no database read and no decryption.
-/// Entries live at most `lifetime` seconds (bounding staleness when several servers share a store) and never past a
-/// session's expiry; any change to keys, users or roles clears the cache on this server.
+/// A cached caller never outlives its session; any change to keys, users or roles clears the cache on this server.
 final class CallerCache: Sendable {
     private struct Entry: Sendable {
         let caller: KnownCaller
         let tokenHash: Data?
-        let validUntil: Date
     }
 
-    private struct State: Sendable {
-        var entries: [String: Entry] = [:]
-        /// Bumped by every `removeAll`, so a look-up that raced with a change is not cached.
-        var generation = 0
-    }
-
-    private let state = Mutex(State())
-    private let lifetime: TimeInterval
-    private let capacity: Int
-
-    init(lifetime: TimeInterval = 30, capacity: Int = 10_000) {
-        self.lifetime = lifetime
-        self.capacity = capacity
-    }
+    private let entries = RecentCache<Entry>()
 
     /// The cached caller for these credentials, if still valid and the token (for temporary credentials) matches.
     func lookup(accessKeyId: String, securityToken: String?, now: Date) -> KnownCaller? {
-        guard let entry = state.withLock({ $0.entries[accessKeyId] }), entry.validUntil > now else { return nil }
+        guard let entry = entries.lookup(accessKeyId, now: now) else { return nil }
         switch (entry.tokenHash, securityToken) {
         case (nil, nil):
             return entry.caller
@@ -46,23 +30,13 @@ final class CallerCache: Sendable {
     }
 
     /// The current generation: pass it to `store` after loading from the store.
-    var generation: Int { state.withLock { $0.generation } }
+    var generation: Int { entries.generation }
 
     func store(_ caller: KnownCaller, accessKeyId: String, now: Date, generation: Int) {
-        var validUntil = now.addingTimeInterval(lifetime)
-        if let session = caller.principal.session { validUntil = min(validUntil, session.expiration) }
-        let entry = Entry(caller: caller, tokenHash: caller.principal.session?.tokenHash, validUntil: validUntil)
-        state.withLock { state in
-            guard state.generation == generation else { return }
-            if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[accessKeyId] = entry
-        }
+        entries.store(
+            Entry(caller: caller, tokenHash: caller.principal.session?.tokenHash), for: accessKeyId, now: now,
+            until: caller.principal.session?.expiration, generation: generation)
     }
 
-    func removeAll() {
-        state.withLock { state in
-            state.entries.removeAll()
-            state.generation += 1
-        }
-    }
+    func removeAll() { entries.removeAll() }
 }

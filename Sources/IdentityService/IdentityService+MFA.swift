@@ -163,6 +163,7 @@ extension IdentityService {
             }
             try tx.save(record)
         }
+        assignedDevices.removeAll()
         logger.info("MFA device assigned", metadata: ["serial": "\(record.serialNumber)", "kind": "\(record.kind)"])
         return record
     }
@@ -203,6 +204,7 @@ extension IdentityService {
             device.lockedUntil = nil
             try tx.save(device)
         }
+        assignedDevices.removeAll()
         logger.info("MFA device enabled", metadata: ["serial": "\(serialNumber)", "user": "\(userName)"])
     }
 
@@ -301,6 +303,7 @@ extension IdentityService {
                 try tx.deleteMFADevice(serialNumber: serialNumber)
             }
         }
+        assignedDevices.removeAll()
         logger.info("MFA device deactivated", metadata: ["serial": "\(serialNumber)"])
     }
 
@@ -323,13 +326,18 @@ extension IdentityService {
         try authorizeIAM(
             caller, action: "ListMFADevices", targetUserKey: key,
             resource: userARN(caller.accountId, userName ?? caller.userName))
-        return try await store.read { tx in
+        guard let key else {
+            throw AWSError.validation("Must specify userName when calling with non-User credentials")
+        }
+        let now = clock()
+        if let cached = assignedDevices.lookup(key, now: now) { return cached }
+        let generation = assignedDevices.generation
+        let devices = try await store.read { tx in
             if let userName { _ = try self.existingUser(tx, userName.lowercased(), userName) }
-            guard let key else {
-                throw AWSError.validation("Must specify userName when calling with non-User credentials")
-            }
             return try tx.mfaDevices(userKey: key)
         }
+        assignedDevices.store(devices, for: key, now: now, generation: generation)
+        return devices
     }
 
     /// Virtual devices of the account with their users, by serial number. Never includes seeds.

@@ -85,6 +85,7 @@ extension IdentityService {
                     attestationFormat: key.attestationFormat, aaguid: Data(key.aaguid), legacyU2F: key.legacyU2F))
             return device
         }
+        assignedDevices.removeAll()
         logger.info(
             "security key registered",
             metadata: ["serial": "\(serial)", "format": "\(key.attestationFormat)"])

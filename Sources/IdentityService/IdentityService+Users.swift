@@ -77,6 +77,7 @@ extension IdentityService {
             try tx.deleteUser(nameKey: key)
         }
         callers.removeAll()
+        assignedDevices.removeAll()
     }
 
     func existingUser(_ tx: any StoreTransaction, _ key: String, _ userName: String) throws -> UserRecord {

@@ -40,6 +40,8 @@ public final class IdentityService: Sendable {
     let logger: Logger
     let mfaCounters: MFACounters
     let callers = CallerCache()
+    /// The devices assigned to each user, as ListMFADevices reports them; cleared by every change of assignment.
+    let assignedDevices = RecentCache<[MFADeviceRecord]>()
 
     public init(
         store: any Store, secrets: SecretBox, configuration: IdentityServiceConfiguration = .init(),
