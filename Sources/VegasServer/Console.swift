@@ -41,7 +41,7 @@ struct Console: Sendable {
     }
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        let console = router.group("console").add(middleware: SecurityHeaders())
+        let console = router.group("console").add(middleware: SecurityHeaders(https: secureCookies))
         console.get("/") { request, _ in try await home(request) }
         console.get("password-reset") { request, _ in try await passwordResetPage(request) }
         console.post("password-reset") { request, context in try await resetPassword(request, context) }
@@ -745,6 +745,8 @@ struct Console: Sendable {
 /// Headers on every console response: no framing, no inline or foreign scripts, no caching of pages with secrets.
 struct SecurityHeaders: RouterMiddleware {
     typealias Context = BasicRequestContext
+    /// Served over HTTPS: browsers are told to keep to HTTPS (HSTS).
+    let https: Bool
 
     static let contentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -759,6 +761,7 @@ struct SecurityHeaders: RouterMiddleware {
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        if https { response.headers[.strictTransportSecurity] = "max-age=31536000" }
         return response
     }
 }

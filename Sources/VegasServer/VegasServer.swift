@@ -119,9 +119,11 @@ public struct VegasServer: Sendable {
     {
         let server: HTTPServerBuilder
         if let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath {
-            let tls = TLSConfiguration.makeServerConfiguration(
+            var tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(certificatePath).map { .certificate($0) },
                 privateKey: .privateKey(try NIOSSLPrivateKey(file: keyPath, format: .pem)))
+            // An idle keep-alive client never answers close_notify: don't hold a graceful shutdown for long.
+            tls.shutdownTimeout = .milliseconds(500)
             server = try .tls(.http1(), tlsConfiguration: tls)
         } else {
             server = .http1()
@@ -133,6 +135,11 @@ public struct VegasServer: Sendable {
                 address: .hostname(configuration.host, port: configuration.port), serverName: "vegas-server"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
+    }
+
+    /// Whether the configuration's data directory already holds a database (a first start creates one).
+    public static func hasData(in configuration: VegasServerConfiguration) -> Bool {
+        FileManager.default.fileExists(atPath: DataDirectory(path: configuration.dataDirectory).databasePath)
     }
 
     /// Flushes and closes the database.

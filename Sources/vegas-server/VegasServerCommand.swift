@@ -190,7 +190,12 @@ struct ImportU2FKey: AsyncParsableCommand {
             do { cose = try COSEKey.p256(uncompressedPoint: point) } catch {
                 throw ValidationError("--public-key must be a 65-byte uncompressed P-256 point on the curve")
             }
-            let server = try await VegasServer(configuration: try data.configuration(), logger: Logger(label: "import"))
+            let configuration = try data.configuration()
+            guard VegasServer.hasData(in: configuration) else {
+                throw ValidationError(
+                    "no vegas-server data in \(data.dataDir) (no vegas.sqlite): give the --data-dir of the running server")
+            }
+            let server = try await VegasServer(configuration: configuration, logger: Logger(label: "import"))
             defer { try? server.close() }
             let principal = try await server.identity.principal(userName: userName)
             let device = try await server.identity.registerSecurityKey(

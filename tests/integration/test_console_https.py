@@ -249,6 +249,7 @@ def test_console_is_served_over_https_only(server):
     assert cookie[0].startswith("vegas_console="), cookie
     for attribute in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/console"):
         assert attribute in cookie, f"{attribute} missing from the session cookie: {cookie}"
+    assert signin.headers.get("Strict-Transport-Security") == "max-age=31536000", signin.headers
 
     health = requests.get(f"{server.url}/health", verify=str(server.ca_file), timeout=10)
     assert (health.status_code, health.text) == (200, "ok\n")
