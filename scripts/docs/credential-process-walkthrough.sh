@@ -6,55 +6,18 @@
 #          > docs/credential-process-walkthrough.md
 # Needs tmux, python3 with awscli, and oathtool.
 set -euo pipefail
-repo="$(cd "$(dirname "$0")/../.." && pwd)"
-server_src="${1:-$(swift build --package-path "$repo" --show-bin-path)/vegas-server}"
-client_src="${2:-$(swift build --package-path "$repo" --show-bin-path)/vegas-credentials}"
-work="$(mktemp -d)"
-tmux_socket="$work/tmux.sock"
-server_pid=""
-cleanup() {
-  tmux -S "$tmux_socket" kill-server 2>/dev/null || true
-  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work"; }
-}
-trap cleanup EXIT
-
-# The binaries are copied: a rebuild during the run must not change them.
-mkdir -p "$work/bin" "$work/.aws"
-cp "$server_src" "$client_src" "$work/bin/"
-python="$(python3 -c 'import sys; print(sys.executable)')"
-printf '#!/bin/sh\nexec %s -m awscli "$@"\n' "$python" > "$work/bin/aws"
-chmod +x "$work/bin/aws"
-
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-endpoint="http://127.0.0.1:$port"
-cd "$work"
-VEGAS_ACCOUNT_ID=123456789012 "$work/bin/vegas-server" --port "$port" --data-dir "$work/vegas-data" > server.log 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do curl -fs "$endpoint/health" >/dev/null 2>&1 && break; sleep 0.1; done
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+server_src="${1:-$(built vegas-server)}"
+client_src="${2:-$(built vegas-credentials)}"
+make_work "$server_src" "$client_src"
+start_server
 
 config="$work/.aws/config"
 credentials="$work/.aws/credentials"
 ykman_state="$work/ykman-state.json"
 yubikey_serial=18273645
 
-# Names shown in the transcript instead of this run's temporary paths and port.
-show() { sed -e "s|$work|~/vegas-demo|g" -e "s|127.0.0.1:$port|127.0.0.1:8080|g" -e "s|127.0.0.1%3A$port|127.0.0.1%3A8080|g"; }
-# Hides long-term and temporary secrets.
-mask() {
-  sed -E -e 's/("SecretAccessKey": ")[^"]+/\1<40 characters>/' -e 's/("SessionToken": ")[^"]+/\1<session token>/' \
-    -e 's/(aws_secret_access_key = ).+/\1<40 characters>/' \
-    -e 's/^(AWS_SECRET_ACCESS_KEY=).+/\1<40 characters>/' -e 's/^(AWS_SESSION_TOKEN=).+/\1<session token>/' \
-    -e 's/(SigninToken=)[A-Za-z0-9_%-]+/\1<sign-in token>/g' -e 's/(vegas_console=)[A-Za-z0-9_-]+/\1<session>/g'
-}
-admin() {
-  AWS_SHARED_CREDENTIALS_FILE="$work/vegas-data/root-credentials" AWS_CONFIG_FILE=/dev/null \
-    "$work/bin/aws" --endpoint-url "$endpoint" --region us-east-1 "$@"
-}
-json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
-for k in sys.argv[1:]: d=d[k]
-print(d)' "$@"; }
-fail() { echo "credential-process-walkthrough: $*" >&2; exit 1; }
 # How many requests for the STS/IAM action $1 the server has answered (its Prometheus counters, all outcomes).
 served() {
   curl -fs "$endpoint/metrics" | awk -v action="action=\"$1\"" \
@@ -65,63 +28,15 @@ yubikey_asked() {
   python3 -c 'import json,sys; print(sum(1 for run in json.load(open(sys.argv[1])).get("invocations", [])
     if "code" in run["argv"]))' "$ykman_state"
 }
-
-# ---------------------------------------------------------------- the terminal
-tm() { tmux -S "$tmux_socket" -f /dev/null "$@"; }
-# One YubiKey plugged in, without accounts.
-printf '{"devices": [{"serial": %s, "name": "YubiKey 5 NFC", "version": "5.7.1"}]}\n' "$yubikey_serial" \
-  > "$ykman_state"
-tm -u new-session -d -s demo -x 100 -y 45 env -i HOME="$work" USER=alice TERM=xterm-256color LANG=C.UTF-8 \
-  PATH="$repo/tests/support:$work/bin:$(dirname "$python"):/usr/local/bin:/usr/bin:/bin" \
-  YKMAN_STANDIN_STATE="$ykman_state" YKMAN_STANDIN_TOUCH=3 \
-  PS1='$ ' HISTFILE= bash --norc --noprofile
-# The visible screen, wrapped lines joined, trailing blanks dropped.
-screen() { tm capture-pane -p -J -t demo | sed -E 's/[[:space:]]+$//' | sed -e ':a' -e '/^\n*$/{$d;N;ba' -e '}'; }
-# Waits until the screen matches the extended regex $1 (timeout $2 seconds, default 30).
-wait_for() {
-  local deadline=$((SECONDS + ${2:-30}))
-  until screen | grep -Eq -- "$1"; do
-    if ((SECONDS > deadline)); then
-      screen >&2
-      fail "the screen above never showed /$1/"
-    fi
-    sleep 0.2
-  done
-}
-# Waits until the command finished: the shell prompt is the last line.
-wait_prompt() {
-  local deadline=$((SECONDS + ${1:-30}))
-  until [[ "$(screen | tail -n 1)" == '$' ]]; do
-    if ((SECONDS > deadline)); then
-      screen >&2
-      fail "the command above did not finish"
-    fi
-    sleep 0.2
-  done
-}
-# Types the shell command $1, and Enter once it shows.
-command_line() {
-  tm send-keys -t demo -l "$1"
-  local deadline=$((SECONDS + 10))
-  until screen | grep -Fq -- "$1"; do ((SECONDS < deadline)) || fail "the terminal never showed: $1"; sleep 0.1; done
-  tm send-keys -t demo Enter
-}
-# Starts a command on a cleared screen.
-start() {
-  command_line clear
-  local deadline=$((SECONDS + 10))
-  until [[ "$(screen)" == '$' ]]; do ((SECONDS < deadline)) || fail "the screen did not clear"; sleep 0.1; done
-  command_line "$1"
-}
-# Prints the screen as a console block.
-snap() { echo '```console'; screen | show | mask; echo '```'; }
 # Fails unless the screen shows the identity of the role $1 assumed by alice.
 assert_role() {
-  screen | grep -Fq "\"Arn\": \"arn:aws:sts::123456789012:assumed-role/$1/alice\"" \
-    || { screen >&2; fail "the screen above does not show alice in role $1"; }
+  assert_shows "\"Arn\": \"arn:aws:sts::123456789012:assumed-role/$1/alice\"" \
+    "the screen above does not show alice in role $1"
 }
-# Waits until at least $1 seconds are left in the current 30-second step.
-wait_fresh_step() { while (($(date +%s) % 30 > 30 - $1)); do sleep 1; done; }
+
+# ---------------------------------------------------------------- the terminal
+plug_in_yubikey "$ykman_state" "$yubikey_serial"
+start_terminal USER=alice YKMAN_STANDIN_STATE="$ykman_state" YKMAN_STANDIN_TOUCH=3
 
 # ---------------------------------------------------------------- alice, her keys, two roles
 admin iam create-user --user-name alice > /dev/null
@@ -218,7 +133,7 @@ device with two consecutive codes and records it in Alice's profile:
 MD
 start "vegas-credentials mfa setup --profile alice --yubikey"
 wait_prompt
-screen | grep -Fq 'is ready.' || { screen >&2; fail "mfa setup for alice failed"; }
+assert_shows 'is ready\.' "mfa setup for alice failed"
 snap
 alice_secret="$(python3 -c 'import json,sys
 print(json.load(open(sys.argv[1]))["devices"][0]["accounts"][0]["secret"])' "$ykman_state")"
@@ -357,7 +272,7 @@ do what you expected:
 MD
 start "vegas-credentials config show-profile -p admin"
 wait_prompt
-screen | grep -Fq "$admin_arn" || { screen >&2; fail "show-profile does not show the admin role"; }
+assert_shows "$admin_arn" "show-profile does not show the admin role"
 snap
 
 # ---------------------------------------------------------------- 6. exec
@@ -374,7 +289,7 @@ wait_prompt 20
 assert_role admin
 command_line "vegas-credentials exec --profile admin -- env | grep ^AWS_ | sort"
 wait_prompt 20
-screen | grep -q '^AWS_SESSION_TOKEN=' || { screen >&2; fail "exec did not set AWS_SESSION_TOKEN"; }
+assert_shows '^AWS_SESSION_TOKEN=' "exec did not set AWS_SESSION_TOKEN"
 snap
 [[ "$(yubikey_asked)" == $((asked_before + 1)) ]] || fail "exec asked the YubiKey again"
 cat <<'MD'
@@ -413,7 +328,7 @@ wait_for 'Touch your YubiKey \(or type the code\)'
 typed_code="$(oathtool --totp -b "$alice_secret")"
 tm send-keys -t demo -l "$typed_code"
 sleep 1
-if screen | grep -Fq -- "$typed_code"; then screen >&2; fail "the screen above shows the typed code"; fi
+assert_hidden "$typed_code"
 snap
 tm send-keys -t demo Enter
 wait_prompt 15
@@ -468,11 +383,11 @@ cookie):
 MD
 start "vegas-credentials login --profile admin --stdout"
 wait_prompt 20
-screen | grep -Fq 'Action=login' || { screen >&2; fail "login printed no sign-in URL"; }
+assert_shows 'Action=login' "login printed no sign-in URL"
 snap
 start "curl -s -o /dev/null -D - \"\$(vegas-credentials login --profile admin --stdout)\" | grep -iE '^(HTTP|location|set-cookie)'"
 wait_prompt 20
-screen | grep -Fq '302' || { screen >&2; fail "the sign-in URL did not redirect"; }
+assert_shows '302' "the sign-in URL did not redirect"
 snap
 
 cat <<'MD'

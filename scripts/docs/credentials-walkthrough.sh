@@ -4,124 +4,25 @@
 # Usage: scripts/docs/credentials-walkthrough.sh [vegas-server] [vegas-credentials] > docs/credentials-walkthrough.md
 # Needs tmux, python3 with awscli, zbarimg (zbar-tools) and oathtool.
 set -euo pipefail
-repo="$(cd "$(dirname "$0")/../.." && pwd)"
-server_src="${1:-$(swift build --package-path "$repo" --show-bin-path)/vegas-server}"
-client_src="${2:-$(swift build --package-path "$repo" --show-bin-path)/vegas-credentials}"
-work="$(mktemp -d)"
-tmux_socket="$work/tmux.sock"
-server_pid=""
-cleanup() {
-  tmux -S "$tmux_socket" kill-server 2>/dev/null || true
-  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work"; }
-}
-trap cleanup EXIT
-
-# The binaries are copied: a rebuild during the run must not change them.
-mkdir -p "$work/bin" "$work/.aws" "$work/vegas-home"
-cp "$server_src" "$client_src" "$work/bin/"
-python="$(python3 -c 'import sys; print(sys.executable)')"
-printf '#!/bin/sh\nexec %s -m awscli "$@"\n' "$python" > "$work/bin/aws"
-chmod +x "$work/bin/aws"
-
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-endpoint="http://127.0.0.1:$port"
-cd "$work"
-VEGAS_ACCOUNT_ID=123456789012 "$work/bin/vegas-server" --port "$port" --data-dir "$work/vegas-data" > server.log 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do curl -fs "$endpoint/health" >/dev/null 2>&1 && break; sleep 0.1; done
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+server_src="${1:-$(built vegas-server)}"
+client_src="${2:-$(built vegas-credentials)}"
+make_work "$server_src" "$client_src"
+mkdir "$work/vegas-home"
+start_server
 
 config="$work/.aws/config"
 credentials="$work/.aws/credentials"
+ykman_state="$work/ykman-state.json"
 passphrase="correct horse battery staple"
 example_secret="JBSWY3DPEHPK3PXP"
 github_uri="otpauth://totp/GitHub:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitHub"
 yubikey_serial=18273645
 
-# Names shown in the transcript instead of this run's temporary paths and port.
-show() { sed -e "s|$work|~/vegas-demo|g" -e "s|127.0.0.1:$port|127.0.0.1:8080|g"; }
-# Hides long-term and temporary secrets.
-mask() {
-  sed -E -e 's/("SecretAccessKey": ")[^"]+/\1<40 characters>/' -e 's/("SessionToken": ")[^"]+/\1<session token>/' \
-    -e 's/(aws_secret_access_key = ).+/\1<40 characters>/'
-}
-admin() {
-  AWS_SHARED_CREDENTIALS_FILE="$work/vegas-data/root-credentials" AWS_CONFIG_FILE=/dev/null \
-    "$work/bin/aws" --endpoint-url "$endpoint" --region us-east-1 "$@"
-}
-json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
-for k in sys.argv[1:]: d=d[k]
-print(d)' "$@"; }
-fail() { echo "credentials-walkthrough: $*" >&2; exit 1; }
-
 # ---------------------------------------------------------------- the terminal
-tm() { tmux -S "$tmux_socket" -f /dev/null "$@"; }
-# One YubiKey plugged in, without accounts.
-printf '{"devices": [{"serial": %s, "name": "YubiKey 5 NFC", "version": "5.7.1"}]}\n' "$yubikey_serial" \
-  > ykman-state.json
-tm -u new-session -d -s demo -x 100 -y 45 env -i HOME="$work" TERM=xterm-256color LANG=C.UTF-8 \
-  PATH="$repo/tests/support:$work/bin:$(dirname "$python"):/usr/local/bin:/usr/bin:/bin" \
-  AWS_EC2_METADATA_DISABLED=true AWS_PAGER= YKMAN_STANDIN_STATE="$work/ykman-state.json" YKMAN_STANDIN_TOUCH=3 \
-  PS1='$ ' HISTFILE= bash --norc --noprofile
-# The visible screen, wrapped lines joined, trailing blanks dropped.
-screen() { tm capture-pane -p -J -t demo | sed -E 's/[[:space:]]+$//' | sed -e ':a' -e '/^\n*$/{$d;N;ba' -e '}'; }
-# Waits until the screen matches the extended regex $1 (timeout $2 seconds, default 30).
-wait_for() {
-  local deadline=$((SECONDS + ${2:-30}))
-  until screen | grep -Eq -- "$1"; do
-    if ((SECONDS > deadline)); then
-      screen >&2
-      fail "the screen above never showed /$1/"
-    fi
-    sleep 0.2
-  done
-}
-# Waits until the command finished: the shell prompt is the last line.
-wait_prompt() {
-  local deadline=$((SECONDS + ${1:-30}))
-  until [[ "$(screen | tail -n 1)" == '$' ]]; do
-    if ((SECONDS > deadline)); then
-      screen >&2
-      fail "the command above did not finish"
-    fi
-    sleep 0.2
-  done
-}
-# Types $1 and Enter (at a prompt: hidden input is not waited for).
-type_line() { if [[ -n "$1" ]]; then tm send-keys -t demo -l "$1"; fi; tm send-keys -t demo Enter; }
-# Types the shell command $1, and Enter once it shows.
-command_line() {
-  tm send-keys -t demo -l "$1"
-  local deadline=$((SECONDS + 10))
-  until screen | grep -Fq -- "$1"; do ((SECONDS < deadline)) || fail "the terminal never showed: $1"; sleep 0.1; done
-  tm send-keys -t demo Enter
-}
-# Waits until the last line of the screen (where the cursor is) matches the extended regex $1.
-wait_last() {
-  local deadline=$((SECONDS + ${2:-30}))
-  until screen | tail -n 1 | grep -Eq -- "$1"; do
-    if ((SECONDS > deadline)); then
-      screen >&2
-      fail "the screen above never ended with /$1/"
-    fi
-    sleep 0.2
-  done
-}
-# Starts a command on a cleared screen.
-start() {
-  type_line clear
-  local deadline=$((SECONDS + 10))
-  until [[ "$(screen)" == '$' ]]; do ((SECONDS < deadline)) || fail "the screen did not clear"; sleep 0.1; done
-  command_line "$1"
-}
-# Prints the screen as a console block.
-snap() { echo '```console'; screen | show | mask; echo '```'; }
-# Prints the screen from the first line matching $1 on.
-snap_from() { echo '```console'; screen | sed -n "/$1/,\$p" | show | mask; echo '```'; }
-# Fails when the screen shows a secret that was typed at a hidden prompt.
-assert_hidden() { if screen | grep -Fq -- "$1"; then screen >&2; fail "the screen above shows typed secret text"; fi; }
-# Waits until at least $1 seconds are left in the current 30-second step.
-wait_fresh_step() { while (($(date +%s) % 30 > 30 - $1)); do sleep 1; done; }
+plug_in_yubikey "$ykman_state" "$yubikey_serial"
+start_terminal AWS_EC2_METADATA_DISABLED=true AWS_PAGER= YKMAN_STANDIN_STATE="$ykman_state" YKMAN_STANDIN_TOUCH=3
 
 # ---------------------------------------------------------------- users and profiles
 admin iam create-user --user-name alice > /dev/null
@@ -378,7 +279,7 @@ start 'aws --profile bob sts get-session-token --serial-number arn:aws:iam::1234
 wait_last 'Vault passphrase:$'
 type_line "$passphrase"
 wait_prompt
-screen | grep -q '"SessionToken"' || { screen >&2; fail "get-session-token for bob failed"; }
+assert_shows '"SessionToken"' "get-session-token for bob failed"
 snap
 cat <<'MD'
 
@@ -390,7 +291,7 @@ start 'aws --profile alice sts get-session-token --serial-number arn:aws:iam::12
 wait_for 'Touch your YubiKey'
 snap
 wait_prompt 20
-screen | grep -q '"SessionToken"' || { screen >&2; fail "get-session-token for alice failed"; }
+assert_shows '"SessionToken"' "get-session-token for alice failed"
 echo
 echo 'Three seconds later, the key touched:'
 echo

@@ -2,29 +2,22 @@
 # Regenerates docs/server-walkthrough.md by running the seed flow against a fresh vegas-server with the real awscli.
 # Usage: scripts/docs/server-walkthrough.sh [path/to/vegas-server] > docs/server-walkthrough.md
 set -euo pipefail
-server_bin="${1:-$(swift build --show-bin-path)/vegas-server}"
-work="$(mktemp -d)"
-trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-endpoint="http://127.0.0.1:$port"
-
-cd "$work"
-VEGAS_ACCOUNT_ID=123456789012 "$server_bin" --port "$port" --data-dir "$work/vegas-data" > server.log 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do curl -fs "$endpoint/health" >/dev/null 2>&1 && break; sleep 0.1; done
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+server_src="${1:-$(built vegas-server)}"
+make_work "$server_src"
+start_server
 
 export AWS_SHARED_CREDENTIALS_FILE="$work/vegas-data/root-credentials" AWS_CONFIG_FILE="$work/config"
 export AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true AWS_PAGER=""
 : > "$AWS_CONFIG_FILE"
-# Names shown in the transcript instead of this run's temporary paths.
-show() { sed -e "s|$work|~/vegas-demo|g" -e "s|127.0.0.1:$port|127.0.0.1:8080|g"; }
 # Runs a command, printing it as typed and its output.
 run() {
   printf '$ %s\n' "$*" | show
   "$@" 2>&1 | show || true
 }
 totp() { python3 -c 'import pyotp,sys,time; print(pyotp.TOTP(sys.argv[1]).at(time.time()+int(sys.argv[2])*30))' "$@"; }
-aws() { command python3 -m awscli --endpoint-url "$endpoint" "$@"; }
+aws() { "$work/bin/aws" --endpoint-url "$endpoint" "$@"; }
 
 cat <<'MD'
 # vegas-server walk-through: a virtual MFA device, from the AWS CLI
@@ -79,6 +72,9 @@ cat <<'MD'
 Type the code the app shows, wait for the next one, type that too. A code typed twice is refused as AWS refuses it:
 
 MD
+# c1 to c4 count from the current 30-second step; with 20 seconds left, all are sent before it ends (a code sent in
+# the next step can fall outside the server's window).
+wait_fresh_step 20
 c1="$(totp "$secret" -1)"; c2="$(totp "$secret" 0)"
 echo '```console'
 run aws iam enable-mfa-device --user-name alice --serial-number "$serial" --authentication-code1 "$c2" --authentication-code2 "$c2"
@@ -95,8 +91,8 @@ The same code a second time is refused: a code is good once.
 
 MD
 keys="$(aws iam create-access-key --user-name alice)"
-alice_id="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["AccessKey"]["AccessKeyId"])' <<<"$keys")"
-alice_secret="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["AccessKey"]["SecretAccessKey"])' <<<"$keys")"
+alice_id="$(json_field AccessKey AccessKeyId <<<"$keys")"
+alice_secret="$(json_field AccessKey SecretAccessKey <<<"$keys")"
 printf '[alice]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$alice_id" "$alice_secret" >> "$AWS_SHARED_CREDENTIALS_FILE"
 c3="$(totp "$secret" 1)"
 echo '```console'
