@@ -44,7 +44,7 @@ public enum AWSPercentEncoding {
 }
 
 /// Hexadecimal digits.
-enum Hex {
+public enum Hex {
     static let upperDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
     static let lowerDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
@@ -56,7 +56,8 @@ enum Hex {
         }
     }
 
-    static func lower(_ bytes: some Sequence<UInt8>) -> String {
+    /// Lower-case hex of `bytes`, e.g. of a SHA-256 digest.
+    public static func lower(_ bytes: some Sequence<UInt8>) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(64)
         appendLower(bytes, to: &output)

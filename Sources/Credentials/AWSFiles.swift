@@ -2,7 +2,18 @@ import AWSClient
 import AWSConfig
 import AWSProtocol
 import AtomicFile
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The AWS CLI's shared files as this process sees them (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, else
 /// `~/.aws/config` and `~/.aws/credentials`), and clients for a profile.
@@ -43,7 +54,7 @@ public struct AWSFiles: Sendable {
         var document = try Self.document(at: configPath) ?? INIDocument(fileName: configPath)
         let section = profiles.existingConfigSection(for: profile) ?? AWSProfiles.configSection(for: profile)
         try change(&document, section)
-        let directory = (configPath as NSString).deletingLastPathComponent
+        let directory = configPath.lastIndex(of: "/").map { String(configPath[..<$0]) } ?? ""
         if !directory.isEmpty {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -2,7 +2,12 @@ import AWSClient
 import AWSConfig
 import AWSProtocol
 import Crypto
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Where a profile's MFA codes come from, in the order they are tried.
 public struct MFASource: Sendable, Equatable, Codable {
@@ -125,7 +130,7 @@ public struct AssumeConfiguration: Sendable, Equatable, Codable {
     }
 
     private static func digest(_ parts: [String]) -> String {
-        SHA256.hash(data: Data(parts.joined(separator: "\u{0}").utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lower(SHA256.hash(data: Data(parts.joined(separator: "\u{0}").utf8)))
     }
 }
 

@@ -1,6 +1,11 @@
 import AWSClient
 import AWSProtocol
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `assume`: temporary credentials for a profile, from the cache when still fresh, else from STS — one MFA session per
 /// source profile (GetSessionToken with a code) shared by all its roles, so a new code is needed only when that session

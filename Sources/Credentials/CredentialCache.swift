@@ -1,6 +1,12 @@
+import AWSProtocol
 import AtomicFile
 import Crypto
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -127,9 +133,18 @@ public struct CacheError: Error, Sendable, CustomStringConvertible {
 }
 
 extension JSONDecoder {
+    /// Reads what `JSONEncoder.iso` writes. Dates go through `AWSTimestamp` rather than `.iso8601`, whose calendar and
+    /// local time zone set-up would be paid by every `assume` that reads the cache.
     static var iso: JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = AWSTimestamp.parse(text) else {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not an ISO 8601 timestamp"))
+            }
+            return date
+        }
         return decoder
     }
 }

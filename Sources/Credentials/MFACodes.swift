@@ -1,10 +1,16 @@
 import AWSProtocol
 import AtomicFile
 import Crypto
-import Foundation
+import Dispatch
 import OTP
 import Vault
 import YubiKey
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Obtains MFA codes for a device from the configured source — an external `mfa_process`, the vault, a YubiKey touch
 /// raced against a code typed on the terminal, or a typed code — and never the same 30-second step twice: the last step
@@ -150,12 +156,11 @@ enum Notification {
             ("/usr/bin/osascript", ["-e", "display notification \"\(text)\" with title \"vegas-credentials\""]),
         ]
         for (path, arguments) in candidates where FileManager.default.isExecutableFile(atPath: path) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try? process.run()
+            if let process = try? SpawnedProcess(
+                path, arguments: arguments, standardOutput: .nullDevice, standardError: .nullDevice)
+            {
+                DispatchQueue.global().async { _ = process.waitForExit() }
+            }
             return
         }
     }
@@ -164,19 +169,19 @@ enum Notification {
 /// aws-vault's `mfa_process`: a command whose standard output is the code.
 enum ExternalCode {
     static func run(_ command: String, environment: [String: String]) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let code = String(decoding: data.prefix(64), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0 else {
-            throw ConfigurationError("mfa_process exited with status \(process.terminationStatus)")
+        let process: SpawnedProcess
+        do {
+            process = try SpawnedProcess(
+                "/bin/sh", arguments: ["-c", command], environment: environment, standardInput: .nullDevice,
+                standardOutput: .pipe)
+        } catch {
+            throw ConfigurationError("mfa_process could not be started: \(error)")
+        }
+        let output = process.readOutput(keepingAtMost: 64)
+        let termination = process.waitForExit()
+        let code = String(decoding: output, as: UTF8.self).trimmingWhitespaceAndNewlines()
+        guard termination == .exited(0) else {
+            throw ConfigurationError("mfa_process exited with status \(termination.status)")
         }
         guard (6...8).contains(code.count), AWSPattern.digits.matches(code) else {
             throw ConfigurationError("mfa_process did not print a 6-digit code")
@@ -203,7 +208,7 @@ public struct MFAStepLog: Sendable {
     }
 
     private func path(_ serialNumber: String) -> String {
-        let digest = SHA256.hash(data: Data(serialNumber.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.lower(SHA256.hash(data: Data(serialNumber.utf8)))
         return directory + "/\(digest).step"
     }
 }

@@ -2,11 +2,16 @@ import AWSClient
 import AWSConfig
 import AWSProtocol
 import AtomicFile
-import Foundation
 import OTP
 import QRCode
 import Vault
 import YubiKey
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What `mfa setup` should do.
 public struct MFASetupOptions: Sendable {

@@ -18,7 +18,9 @@ extension IdentityService {
     /// Checks a console password. `account` is the account id or its alias; a nil `userName` is the root user.
     /// Returns the principal, or nil for any mismatch (unknown account, user or login profile, or a wrong password) so
     /// that the page can give one answer for all of them. The hash runs off the caller's executor.
-    public func signInToConsole(account: String, userName: String?, password: String) async throws
+    public func signInToConsole(
+        account: String, userName: String?, password: String
+    ) async throws
         -> ConsoleSignIn?
     {
         let userKey = userName?.lowercased()

@@ -90,7 +90,9 @@ extension IdentityService {
     }
 
     /// What an authenticator app is given: the seed in base32, the otpauth URI and its QR code.
-    private func provisioning(name: String, seed: [UInt8], account: AccountRecord) throws
+    private func provisioning(
+        name: String, seed: [UInt8], account: AccountRecord
+    ) throws
         -> (base32Seed: String, otpauthURI: String, qrCodePNG: [UInt8])
     {
         let uri = OTPAuthURI(

@@ -55,7 +55,9 @@ extension AWSError {
 extension IdentityService {
     /// Registers a verified WebAuthn credential as a security-key MFA device of the principal (a user or the root).
     /// The serial is AWS's shape, `arn:aws:iam::<account>:u2f/user/<user>/<name>-<random>`.
-    public func registerSecurityKey(_ principal: Principal, name: String, key: NewSecurityKey) async throws
+    public func registerSecurityKey(
+        _ principal: Principal, name: String, key: NewSecurityKey
+    ) async throws
         -> MFADeviceRecord
     {
         guard let userKey = principal.userKey else { throw AWSError.accessDenied("Only users can add MFA devices.") }

@@ -2,12 +2,10 @@ import Foundation
 import GRDB
 import IdentityService
 
-/// The embedded store: one SQLite file (WAL mode) through GRDB. Readers never block the writer; writes are serialised,
-/// each `write` all or nothing, and concurrent writes share a commit (`GroupCommit`). The file and its WAL are created
-/// readable by the owner only.
+/// The embedded store: one SQLite file (WAL mode) through GRDB. Readers never block the writer; writes are serialised and
+/// each `write` is one transaction. The file and its WAL are created readable by the owner only.
 public final class SQLiteStore: Store {
     private let pool: DatabasePool
-    private let writes: GroupCommit
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     public init(path: String) throws {
@@ -25,7 +23,6 @@ public final class SQLiteStore: Store {
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
-        writes = GroupCommit(pool: pool)
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
@@ -33,7 +30,7 @@ public final class SQLiteStore: Store {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        try await writes.write { db in try body(SQLiteTransaction(db: db)) }
+        try await pool.write { db in try body(SQLiteTransaction(db: db)) }
     }
 
     /// Closes the database (checkpointing the WAL); further calls fail.

@@ -117,7 +117,7 @@ struct Console: Sendable {
         let userName = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
         let accepted = try await identity.signInToConsole(
             account: account, userName: asRoot ? nil : userName, password: form["password"] ?? "")
-        guard let accepted, asRoot || !userName.isEmpty else {
+        guard let accepted else {
             guard let session = await sessions.session(token: token) else { return try await expired() }
             let values: [String: Any] = [
                 "error": Self.incorrect, "account": account, "username": userName, "root": asRoot,
@@ -237,7 +237,9 @@ struct Console: Sendable {
         if !keys.contains(where: \.legacyU2F) { relyingParty.appID = nil }
         let ceremony = AuthenticationCeremony(
             relyingParty: relyingParty,
-            allowCredentials: keys.map { CredentialDescriptor(id: Array($0.credentialId), transports: $0.transportList) })
+            allowCredentials: keys.map {
+                CredentialDescriptor(id: Array($0.credentialId), transports: $0.transportList)
+            })
         let issued = clock()
         _ = await sessions.update(token: token) { $0.signIn = .init(ceremony: ceremony, issued: issued) }
         return jsonText(ceremony.optionsJSON)
@@ -249,7 +251,8 @@ struct Console: Sendable {
         else { return json(["error": "Your sign-in expired. Sign in again."], status: .forbidden) }
         let body = try await readBody(request)
         // The challenge is used once, whatever the outcome.
-        let pending = await sessions.update(token: token) { session -> ConsoleSession.Pending<AuthenticationCeremony>? in
+        let pending = await sessions.update(token: token) {
+            session -> ConsoleSession.Pending<AuthenticationCeremony>? in
             defer { session.signIn = nil }
             return session.signIn
         }
@@ -379,7 +382,8 @@ struct Console: Sendable {
         else { return try await expired() }
         let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
         func retry(_ message: String) async throws -> Response {
-            try await page("assign-mfa", ["error": message, "name": name], token: token, session: session, status: .badRequest)
+            try await page(
+                "assign-mfa", ["error": message, "name": name], token: token, session: session, status: .badRequest)
         }
         guard Self.isDeviceName(name) else {
             return try await retry("The device name must be 1 to 64 letters, digits or the characters + = , . @ - _")
@@ -466,7 +470,9 @@ struct Console: Sendable {
         }
         let secret = (form["secret"] ?? "").filter { !$0.isWhitespace }
         guard Self.isDeviceName(name), let seed = try? Base32.decode(secret)
-        else { return try await retry("The secret key must be the token's base32 secret (letters A–Z and digits 2–7).") }
+        else {
+            return try await retry("The secret key must be the token's base32 secret (letters A–Z and digits 2–7).")
+        }
         do {
             _ = try await identity.enableHardwareMFADevice(
                 principal, serialNumber: serial, name: name, seed: seed, code1: form["code1"] ?? "",

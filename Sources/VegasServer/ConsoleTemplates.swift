@@ -10,10 +10,12 @@ enum ConsoleTemplates {
     }
 
     static let templates: [(String, String)] = [
-        ("layout", layout), ("signin", signIn), ("password-reset", passwordReset), ("mfa-choose", mfaChoose), ("mfa-code", mfaCode),
+        ("layout", layout), ("signin", signIn), ("password-reset", passwordReset), ("mfa-choose", mfaChoose),
+        ("mfa-code", mfaCode),
         ("mfa-security-key", mfaSecurityKey), ("home", home), ("security-credentials", securityCredentials),
         ("assign-mfa", assignMFA), ("assign-authenticator", assignAuthenticator),
-        ("assign-security-key", assignSecurityKey), ("assign-hardware", assignHardware), ("access-key-created", accessKeyCreated), ("error", errorPage),
+        ("assign-security-key", assignSecurityKey), ("assign-hardware", assignHardware),
+        ("access-key-created", accessKeyCreated), ("error", errorPage),
     ]
 
     static let layout = """

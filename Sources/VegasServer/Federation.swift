@@ -88,7 +88,9 @@ struct Federation: Sendable {
     }
 
     private func login(_ parameters: [String: String], authority: String?) async throws -> Response {
-        guard let token = parameters["SigninToken"], !token.isEmpty else { throw FederationError("SigninToken is missing") }
+        guard let token = parameters["SigninToken"], !token.isEmpty else {
+            throw FederationError("SigninToken is missing")
+        }
         let destination = try localDestination(parameters["Destination"] ?? "/console/", authority: authority)
         guard let sessionToken = await console.sessions.redeemSigninToken(token) else {
             throw FederationError("The sign-in token is not valid, was already used or has expired", status: .forbidden)
@@ -110,7 +112,8 @@ struct Federation: Sendable {
         guard path.hasPrefix("/console"), !path.hasPrefix("//"), !path.contains("\\"),
             path.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
         else {
-            throw FederationError("Destination must be a page of this console (\(console.relyingParty.origins[0])/console/…)")
+            throw FederationError(
+                "Destination must be a page of this console (\(console.relyingParty.origins[0])/console/…)")
         }
         return path
     }
@@ -118,7 +121,8 @@ struct Federation: Sendable {
     private static func error(_ message: String, status: HTTPResponse.Status) -> Response {
         let body = (try? JSONSerialization.data(withJSONObject: ["error": message])) ?? Data()
         return Response(
-            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: body)))
+            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: body))
+        )
     }
 }
 

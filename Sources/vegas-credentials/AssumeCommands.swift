@@ -1,7 +1,12 @@
 import AWSProtocol
 import ArgumentParser
 import Credentials
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -48,11 +53,27 @@ struct Assume: AsyncParsableCommand {
 
     @OptionGroup var profileArgument: ProfileArgument
 
-    func run() async throws {
+    func run() async throws { try await Self.printCredentials(profile: profileArgument.profile) }
+
+    /// Prints the profile's credentials (cached, or fetched from STS) as credential_process JSON.
+    static func printCredentials(profile: String) async throws {
         try await reportingErrors {
-            let (credentials, _) = try await Context().credentials(profile: profileArgument.profile)
+            let (credentials, _) = try await Context().credentials(profile: profile)
             print(credentials.credentialProcessJSON)
         }
+    }
+
+    /// The profile of `assume --profile=P`, `assume --profile P` or `assume -p P` (the command lines
+    /// credential_process runs), read as swift-argument-parser reads them; nil for any other command line.
+    static func profile(inPlainCommandLine arguments: [String]) -> String? {
+        guard arguments.first == "assume" else { return nil }
+        if arguments.count == 2, arguments[1].hasPrefix("--profile="), arguments[1].count > "--profile=".count {
+            return String(arguments[1].dropFirst("--profile=".count))
+        }
+        if arguments.count == 3, ["--profile", "-p"].contains(arguments[1]), !arguments[2].hasPrefix("-") {
+            return arguments[2]
+        }
+        return nil
     }
 }
 
@@ -134,7 +155,7 @@ struct Cache: AsyncParsableCommand {
                 for entry in entries {
                     let left = Int(entry.expiration.timeIntervalSince(now))
                     let state = left > 0 ? "valid for \(left / 60) min" : "expired"
-                    let label = entry.label.padding(toLength: width, withPad: " ", startingAt: 0)
+                    let label = entry.label.padded(to: width)
                     print("\(label)  until \(AWSTimestamp.format(entry.expiration))  \(state)")
                 }
             }
@@ -212,7 +233,7 @@ struct Config: AsyncParsableCommand {
                 }
                 if let externalId = configuration.externalId { lines.append(("external id", externalId)) }
                 for (name, value) in lines {
-                    print("\(name):".padding(toLength: 22, withPad: " ", startingAt: 0) + value)
+                    print("\(name):".padded(to: 22) + value)
                 }
             }
         }
@@ -223,4 +244,11 @@ struct Version: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the version.")
 
     func run() async throws { print(VegasCredentials.configuration.version) }
+}
+
+extension String {
+    /// The text followed by spaces up to `width` characters (as is when it is that long already).
+    fileprivate func padded(to width: Int) -> String {
+        self + String(repeating: " ", count: max(0, width - count))
+    }
 }

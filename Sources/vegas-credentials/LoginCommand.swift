@@ -1,7 +1,12 @@
 import AWSClient
 import ArgumentParser
 import Credentials
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `login`: the AWS console signed in as the profile's role, through the federation endpoint (aws-vault's `login`).
 struct Login: AsyncParsableCommand {
@@ -85,18 +90,14 @@ enum Opener {
     /// Runs `opener url` and waits for it; its output goes to stderr so that stdout stays empty. Nil when it exited
     /// 0, else what went wrong (never the URL).
     static func open(_ url: String, with opener: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: opener)
-        process.arguments = [url]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.standardError
-        do {
-            try process.run()
-        } catch {
-            return "could not be started"
+        guard
+            let process = try? SpawnedProcess(
+                opener, arguments: [url], standardInput: .nullDevice, standardOutput: .descriptor(2))
+        else { return "could not be started" }
+        switch process.waitForExit() {
+        case .exited(0): return nil
+        case .exited(let status): return "exited with status \(status)"
+        case .signalled(let signal): return "was killed by signal \(signal)"
         }
-        process.waitUntilExit()
-        guard process.terminationReason == .exit else { return "was killed by signal \(process.terminationStatus)" }
-        return process.terminationStatus == 0 ? nil : "exited with status \(process.terminationStatus)"
     }
 }

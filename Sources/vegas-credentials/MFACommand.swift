@@ -2,10 +2,22 @@ import AWSClient
 import AWSProtocol
 import ArgumentParser
 import Credentials
-import Foundation
+import Dispatch
 import OTP
 import Vault
 import YubiKey
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `vegas-credentials mfa …`: virtual MFA devices of an AWS user, from set-up to removal.
 struct MFACommand: AsyncParsableCommand {
@@ -80,12 +92,17 @@ struct MFACommand: AsyncParsableCommand {
                 for device in devices {
                     let kind = device.serialNumber.contains(":u2f/") ? "security key" : "virtual (TOTP)"
                     let holders = MFAHolders.of(device.serialNumber, in: files)
-                    let enabled = device.enableDate.map { ISO8601DateFormatter().string(from: $0) } ?? "-"
+                    let enabled = device.enableDate.map(Self.wholeSeconds) ?? "-"
                     print(
                         "\(device.serialNumber)\t\(kind)\tenabled \(enabled)\t\(holders.isEmpty ? "no local authenticator" : holders.joined(separator: ", "))"
                     )
                 }
             }
+        }
+
+        /// "2024-01-02T03:04:05Z": UTC, the fraction cut off (as `ISO8601DateFormatter` prints it).
+        static func wholeSeconds(_ date: Date) -> String {
+            AWSTimestamp.format(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
         }
     }
 

@@ -1,10 +1,21 @@
 import ArgumentParser
 import AtomicFile
 import Credentials
-import Foundation
 import OTP
 import QRCode
 import Vault
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `vegas-credentials otp …`: the built-in authenticator.
 struct OTPCommand: AsyncParsableCommand {
@@ -68,8 +79,8 @@ struct OTPCommand: AsyncParsableCommand {
         /// The secret or URI from standard input, or asked (hidden) on the terminal.
         private func readSecretInput(_ context: Context) throws -> String {
             if isatty(0) == 0 {
-                let data = FileHandle.standardInput.readData(ofLength: 8192)
-                let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                let data = StandardStreams.readInput(upTo: 8192)
+                let text = String(decoding: data, as: UTF8.self).trimmingWhitespaceAndNewlines()
                 guard !text.isEmpty else { throw ValidationError("no secret on standard input") }
                 return text
             }
@@ -204,7 +215,7 @@ struct OTPCommand: AsyncParsableCommand {
                     }
                     data = contents
                 } else {
-                    data = FileHandle.standardInput.readDataToEndOfFile()
+                    data = Data(StandardStreams.readInput(upTo: .max))
                 }
                 guard data.count <= 1 << 20 else { throw ValidationError("the import is larger than 1 MiB") }
                 var uris: [OTPAuthURI] = []
@@ -212,7 +223,7 @@ struct OTPCommand: AsyncParsableCommand {
                     separator: "\n", omittingEmptySubsequences: false
                 )
                 .enumerated() {
-                    let text = line.trimmingCharacters(in: .whitespaces)
+                    let text = line.trimmingWhitespace()
                     if text.isEmpty || text.hasPrefix("#") { continue }
                     do {
                         uris.append(try OTPAuthURI(parsing: text))
@@ -239,6 +250,6 @@ enum Countdown {
         let filled = max(0, min(width, (left * width + period - 1) / period))
         let grouped = code.count == 6 ? "\(code.prefix(3)) \(code.suffix(3))" : code
         return "\(grouped)  [\(String(repeating: "█", count: filled))\(String(repeating: "░", count: width - filled))] "
-            + String(format: "%2ds", left)
+            + String(repeating: " ", count: max(0, 2 - String(left).count)) + "\(left)s"
     }
 }

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Credentials
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 @main
 struct VegasCredentials: AsyncParsableCommand {
@@ -12,6 +17,21 @@ struct VegasCredentials: AsyncParsableCommand {
             Assume.self, Exec.self, Export.self, Login.self, OTPCommand.self, MFACommand.self, Cache.self,
             Config.self, Version.self,
         ])
+
+    /// `assume --profile P`, which the AWS CLI runs for every call, bypasses swift-argument-parser: reflecting over the
+    /// command types costs it some 40 protocol-conformance lookups, each a scan of every conformance in this large
+    /// binary, which is more than the rest of a cached `assume`. Every other command line is parsed as usual.
+    static func main() async {
+        guard let profile = Assume.profile(inPlainCommandLine: Array(CommandLine.arguments.dropFirst())) else {
+            await main(nil)
+            return
+        }
+        do {
+            try await Assume.printCredentials(profile: profile)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// What every command reads from its environment.
@@ -19,7 +39,7 @@ struct Context {
     let environment = ProcessInfo.processInfo.environment
     let messages = UserMessages()
 
-    var home: String { environment["HOME"] ?? NSHomeDirectory() }
+    var home: String { environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path }
 
     var vault: VaultAccess { VaultAccess(environment: environment, home: home, messages: messages) }
 
@@ -35,8 +55,7 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     } catch let error as CleanExit {
         throw error
     } catch {
-        let line = "vegas-credentials: \(error)\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardStreams.writeError("vegas-credentials: \(error)\n")
         throw ExitCode.failure
     }
 }

@@ -1,9 +1,9 @@
 import AWSProtocol
 import ArgumentParser
 import Foundation
+import IdentityService
 import Logging
 import ServiceLifecycle
-import IdentityService
 import VegasServer
 import WebAuthn
 
@@ -101,7 +101,8 @@ struct Serve: AsyncParsableCommand {
         configuration.identity.mfaMaxFailures = mfaMaxFailures
         configuration.identity.mfaLockoutSeconds = mfaLockoutSeconds
         configuration.console.publicURL = publicURL
-        configuration.console.userVerification = UserVerificationRequirement(rawValue: webauthnUserVerification) ?? .preferred
+        configuration.console.userVerification =
+            UserVerificationRequirement(rawValue: webauthnUserVerification) ?? .preferred
         configuration.console.attestation = webauthnAttestation
         configuration.tlsCertificatePath = tlsCertificate
         configuration.tlsKeyPath = tlsKey
@@ -118,7 +119,8 @@ struct Serve: AsyncParsableCommand {
         let application: any Service
         do {
             application = try server.application(logger: logger) { [configuration] port in
-                Self.printBanner(info, endpoint: "\(endpoint):\(port)", console: configuration.consoleOrigin(port: port))
+                Self.printBanner(
+                    info, endpoint: "\(endpoint):\(port)", console: configuration.consoleOrigin(port: port))
             }
         } catch {
             FileHandle.standardError.write(Data("vegas-server: \(error)\n".utf8))
@@ -185,7 +187,9 @@ struct ImportU2FKey: AsyncParsableCommand {
             guard let handle = Base64URL.decode(keyHandle), !handle.isEmpty, handle.count <= 1023 else {
                 throw ValidationError("--key-handle must be base64url of 1 to 1023 bytes")
             }
-            guard let point = Base64URL.decode(publicKey) else { throw ValidationError("--public-key must be base64url") }
+            guard let point = Base64URL.decode(publicKey) else {
+                throw ValidationError("--public-key must be base64url")
+            }
             let cose: [UInt8]
             do { cose = try COSEKey.p256(uncompressedPoint: point) } catch {
                 throw ValidationError("--public-key must be a 65-byte uncompressed P-256 point on the curve")
@@ -193,7 +197,8 @@ struct ImportU2FKey: AsyncParsableCommand {
             let configuration = try data.configuration()
             guard VegasServer.hasData(in: configuration) else {
                 throw ValidationError(
-                    "no vegas-server data in \(data.dataDir) (no vegas.sqlite): give the --data-dir of the running server")
+                    "no vegas-server data in \(data.dataDir) (no vegas.sqlite): give the --data-dir of the running server"
+                )
             }
             let server = try await VegasServer(configuration: configuration, logger: Logger(label: "import"))
             defer { try? server.close() }

@@ -53,7 +53,9 @@ struct SecurityKeyTests {
         let h = try await Harness()
         let alice = try await h.user("alice")
         for index in 0..<4 { _ = try await h.enabledDevice("phone-\(index)", for: "alice") }
-        for index in 0..<4 { _ = try await h.service.registerSecurityKey(alice, name: "key-\(index)", key: key(UInt8(index))) }
+        for index in 0..<4 {
+            _ = try await h.service.registerSecurityKey(alice, name: "key-\(index)", key: key(UInt8(index)))
+        }
         let ninthKey = await awsError { _ = try await h.service.registerSecurityKey(alice, name: "key-9", key: key(9)) }
         #expect(ninthKey?.code == "LimitExceeded")
         let ninthVirtual = await awsError { _ = try await h.enabledDevice("phone-9", for: "alice") }
@@ -88,7 +90,8 @@ struct SecurityKeyTests {
         let cloned = await awsError {
             try await h.service.authenticateWithSecurityKey(alice, credentialId: id) { _ in .counterRegressed }
         }
-        #expect(cloned?.message.hasPrefix("MultiFactorAuthentication failed with invalid MFA one time pass code") == true)
+        #expect(
+            cloned?.message.hasPrefix("MultiFactorAuthentication failed with invalid MFA one time pass code") == true)
         let flagged = try await h.service.consoleMFADevices(alice).first?.1
         #expect(flagged?.cloneSuspectedAt == h.clock.now)
         #expect(flagged?.signCount == 11)
@@ -131,18 +134,25 @@ struct ConsoleSignInTests {
     func passwordStep() async throws {
         let h = try await Harness()
         _ = try await h.user("alice")
-        _ = try await h.service.createLoginProfile(h.root, userName: "alice", password: "correct horse", resetRequired: false)
+        _ = try await h.service.createLoginProfile(
+            h.root, userName: "alice", password: "correct horse", resetRequired: false)
         try await h.service.createAccountAlias(h.root, alias: "acme")
-        let byId = try await h.service.signInToConsole(account: "123456789012", userName: "Alice", password: "correct horse")
+        let byId = try await h.service.signInToConsole(
+            account: "123456789012", userName: "Alice", password: "correct horse")
         #expect(byId?.principal.userName == "alice")
         #expect(byId?.passwordResetRequired == false)
-        #expect(try await h.service.signInToConsole(account: "ACME", userName: "alice", password: "correct horse") != nil)
+        #expect(
+            try await h.service.signInToConsole(account: "ACME", userName: "alice", password: "correct horse") != nil)
         #expect(try await h.service.signInToConsole(account: "acme", userName: "alice", password: "wrong horse") == nil)
-        #expect(try await h.service.signInToConsole(account: "acme", userName: "mallory", password: "correct horse") == nil)
-        #expect(try await h.service.signInToConsole(account: "999999999999", userName: "alice", password: "correct horse") == nil)
+        #expect(
+            try await h.service.signInToConsole(account: "acme", userName: "mallory", password: "correct horse") == nil)
+        #expect(
+            try await h.service.signInToConsole(account: "999999999999", userName: "alice", password: "correct horse")
+                == nil)
         // The root has no console password until it sets one.
         #expect(try await h.service.signInToConsole(account: "acme", userName: nil, password: "correct horse") == nil)
-        _ = try await h.service.createLoginProfile(h.root, userName: nil, password: "root password", resetRequired: false)
+        _ = try await h.service.createLoginProfile(
+            h.root, userName: nil, password: "root password", resetRequired: false)
         let root = try await h.service.signInToConsole(account: "acme", userName: nil, password: "root password")
         #expect(root?.principal.isRoot == true)
         try await h.service.updateLoginProfile(h.root, userName: "alice", password: nil, resetRequired: true)
@@ -159,11 +169,13 @@ struct ConsoleSignInTests {
         let replay = await awsError {
             try await h.service.verifyConsoleCode(alice, serialNumber: serial, code: h.code(totp, offset: 1))
         }
-        #expect(replay?.message.hasPrefix("MultiFactorAuthentication failed with invalid MFA one time pass code") == true)
+        #expect(
+            replay?.message.hasPrefix("MultiFactorAuthentication failed with invalid MFA one time pass code") == true)
 
         let (rootSerial, rootTOTP) = try await h.device("root-phone")
         try await h.service.enableMFADevice(
-            h.root, userName: nil, serialNumber: rootSerial, code1: h.code(rootTOTP, offset: -1), code2: h.code(rootTOTP))
+            h.root, userName: nil, serialNumber: rootSerial, code1: h.code(rootTOTP, offset: -1),
+            code2: h.code(rootTOTP))
         let rootDevices = try await h.service.consoleMFADevices(h.root)
         #expect(rootDevices.map(\.0.serialNumber) == [rootSerial])
         #expect(rootDevices.first?.0.userName == nil)
@@ -195,7 +207,8 @@ struct VirtualDeviceOfferTests {
         let device = try await h.service.assignOfferedVirtualMFADevice(
             alice, offer, code1: h.code(totp, offset: -1), code2: h.code(totp))
         #expect(device.userName == "alice")
-        #expect(try await h.service.listMFADevices(h.root, userName: "alice").map(\.serialNumber) == [offer.serialNumber])
+        #expect(
+            try await h.service.listMFADevices(h.root, userName: "alice").map(\.serialNumber) == [offer.serialNumber])
         let taken = await awsError { _ = try await h.service.offerVirtualMFADevice(alice, name: "phone") }
         #expect(taken?.code == "EntityAlreadyExists")
     }

@@ -42,11 +42,14 @@ private final class Browser: @unchecked Sendable {
     private func send(_ method: HTTPRequest.Method, _ uri: String, body: String) async throws -> Page {
         var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
         if let cookie { headers[.cookie] = "vegas_console=\(cookie)" }
-        let page = try await client.execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: body)) {
+        let page = try await client.execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: body))
+        {
             response in
             Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
         }
-        if let set = page.headers[.setCookie], let value = set.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last {
+        if let set = page.headers[.setCookie],
+            let value = set.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last
+        {
             cookie = String(value)
         }
         if let range = page.body.range(of: #"name="csrf-token" content=""#) {
@@ -67,7 +70,8 @@ struct ConsoleTests {
         guard device else { return nil }
         let created = try await client.call(
             "iam", [("Action", "CreateVirtualMFADevice"), ("VirtualMFADeviceName", "alice-phone")])
-        let seed = try #require(created.result?.first(named: "VirtualMFADevice")?.first(named: "Base32StringSeed")?.text)
+        let seed = try #require(
+            created.result?.first(named: "VirtualMFADevice")?.first(named: "Base32StringSeed")?.text)
         let totp = try TOTP(secret: Base32.decode(String(decoding: Data(base64Encoded: seed)!, as: UTF8.self)))
         let step = totp.step(at: Int64(Date().timeIntervalSince1970))
         let enabled = try await client.call(
@@ -116,7 +120,10 @@ struct ConsoleTests {
             #expect(wrong.text(id: "error") == "Your authentication information is incorrect. Please try again.")
             let noToken = try await browser.post(
                 "/console/signin",
-                [("account", "123456789012"), ("kind", "user"), ("username", "alice"), ("password", "correct horse 1")],
+                [
+                    ("account", "123456789012"), ("kind", "user"), ("username", "alice"),
+                    ("password", "correct horse 1"),
+                ],
                 csrf: false)
             #expect(noToken.status == .forbidden)
             let right = try await signIn(browser)
@@ -181,7 +188,8 @@ struct ConsoleTests {
     func federation() async throws {
         let h = try await ServerHarness()
         try await h.test { client in
-            let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#
+            let trust =
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#
             #expect(
                 try await client.call(
                     "iam", [("Action", "CreateRole"), ("RoleName", "admin"), ("AssumeRolePolicyDocument", trust)]
@@ -194,7 +202,10 @@ struct ConsoleTests {
                 secretAccessKey: key.first(named: "SecretAccessKey")?.text ?? "", sessionToken: nil)
             let assumed = try await client.call(
                 "sts",
-                [("Action", "AssumeRole"), ("RoleArn", "arn:aws:iam::123456789012:role/admin"), ("RoleSessionName", "me")],
+                [
+                    ("Action", "AssumeRole"), ("RoleArn", "arn:aws:iam::123456789012:role/admin"),
+                    ("RoleSessionName", "me"),
+                ],
                 credentials: bob)
             let credentials = try #require(assumed.result?.first(named: "Credentials"))
             func field(_ name: String) -> String { credentials.first(named: name)?.text ?? "" }
@@ -202,13 +213,15 @@ struct ConsoleTests {
                 let json = try! JSONSerialization.data(withJSONObject: [
                     "sessionId": field("AccessKeyId"), "sessionKey": secret, "sessionToken": field("SessionToken"),
                 ])
-                return String(decoding: json, as: UTF8.self).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                return String(decoding: json, as: UTF8.self).addingPercentEncoding(
+                    withAllowedCharacters: .alphanumerics)!
             }
             let browser = Browser(client.client)
             let forged = try await browser.get("/federation?Action=getSigninToken&Session=\(session(secret: "not-it"))")
             #expect(forged.status == .forbidden)
             let issued = try await browser.get(
-                "/federation?Action=getSigninToken&SessionDuration=3600&Session=\(session(secret: field("SecretAccessKey")))")
+                "/federation?Action=getSigninToken&SessionDuration=3600&Session=\(session(secret: field("SecretAccessKey")))"
+            )
             #expect(issued.status == .ok)
             let object = try JSONSerialization.jsonObject(with: Data(issued.body.utf8)) as? [String: String]
             let token = try #require(object?["SigninToken"])
@@ -217,10 +230,12 @@ struct ConsoleTests {
                 "/federation?Action=login&Destination=https%3A%2F%2Fevil.example%2F&SigninToken=\(token)")
             #expect(offsite.status == .badRequest)
             let login = try await browser.get(
-                "/federation?Action=login&Issuer=test&Destination=http%3A%2F%2Flocalhost%3A8080%2Fconsole%2F&SigninToken=\(token)")
+                "/federation?Action=login&Issuer=test&Destination=http%3A%2F%2Flocalhost%3A8080%2Fconsole%2F&SigninToken=\(token)"
+            )
             #expect(login.status == .found)
             #expect(login.location == "/console/")
-            #expect(try await browser.get("/console/").text(id: "arn") == "arn:aws:sts::123456789012:assumed-role/admin/me")
+            #expect(
+                try await browser.get("/console/").text(id: "arn") == "arn:aws:sts::123456789012:assumed-role/admin/me")
             let again = try await Browser(client.client).get(
                 "/federation?Action=login&Destination=%2Fconsole%2F&SigninToken=\(token)")
             #expect(again.status == .forbidden)

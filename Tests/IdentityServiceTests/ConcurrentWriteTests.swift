@@ -5,8 +5,8 @@ import Testing
 
 private struct Refused: Error {}
 
-@Suite("SQLite store: concurrent writes share commits but stay all-or-nothing each")
-struct GroupCommitTests {
+@Suite("SQLite store: concurrent writes stay all-or-nothing each")
+struct ConcurrentWriteTests {
     @Test("of 200 concurrent writes, each returns its own result and the ones that throw leave nothing behind")
     func concurrentWrites() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vegas-gc-\(UUID().uuidString)")
