@@ -50,19 +50,22 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .target(name: "YubiKey"),
+        .target(name: "ChildProcess"),
+        .target(name: "YubiKey", dependencies: ["ChildProcess"]),
         .target(
             name: "AWSClient",
             dependencies: ["AWSProtocol", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
         .target(
             name: "Credentials",
-            dependencies: ["AWSClient", "AWSConfig", "AWSProtocol", "AtomicFile", "OTP", "QRCode", "Vault", "YubiKey"]
+            dependencies: [
+                "AWSClient", "AWSConfig", "AWSProtocol", "AtomicFile", "ChildProcess", "OTP", "QRCode", "Vault", "YubiKey",
+            ]
         ),
         .executableTarget(
             name: "vegas-credentials",
             dependencies: [
-                "Credentials", "AWSClient", "AWSConfig", "OTP", "QRCode", "Vault", "YubiKey",
+                "Credentials", "AWSClient", "AWSConfig", "ChildProcess", "OTP", "QRCode", "Vault", "YubiKey",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -108,6 +111,7 @@ let package = Package(
         ),
 
         .testTarget(name: "OTPTests", dependencies: ["OTP", "TestSupport"]),
+        .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         // Helpers shared by test targets (running the Python implementations tests compare against).
         .target(name: "TestSupport", path: "Tests/TestSupport"),

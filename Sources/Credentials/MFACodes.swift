@@ -1,5 +1,6 @@
 import AWSProtocol
 import AtomicFile
+import ChildProcess
 import Crypto
 import Dispatch
 import OTP
@@ -156,7 +157,7 @@ enum Notification {
             ("/usr/bin/osascript", ["-e", "display notification \"\(text)\" with title \"vegas-credentials\""]),
         ]
         for (path, arguments) in candidates where FileManager.default.isExecutableFile(atPath: path) {
-            if let process = try? SpawnedProcess(
+            if let process = try? ChildProcess(
                 path, arguments: arguments, standardOutput: .nullDevice, standardError: .nullDevice)
             {
                 DispatchQueue.global().async { _ = process.waitForExit() }
@@ -169,20 +170,16 @@ enum Notification {
 /// aws-vault's `mfa_process`: a command whose standard output is the code.
 enum ExternalCode {
     static func run(_ command: String, environment: [String: String]) async throws -> String {
-        let process: SpawnedProcess
-        do {
-            process = try SpawnedProcess(
-                "/bin/sh", arguments: ["-c", command], environment: environment, standardInput: .nullDevice,
-                standardOutput: .pipe)
-        } catch {
-            throw ConfigurationError("mfa_process could not be started: \(error)")
+        let finished: ChildProcess.Finished
+        switch await ChildProcess.run(
+            "/bin/sh", arguments: ["-c", command], environment: environment, standardInput: .nullDevice,
+            standardOutput: .pipe, keepingAtMost: 64)
+        {
+        case .success(let result): finished = result
+        case .failure(let failure): throw ConfigurationError("mfa_process could not be started: \(failure)")
         }
-        let output = process.readOutput(keepingAtMost: 64)
-        let termination = process.waitForExit()
-        let code = String(decoding: output, as: UTF8.self).trimmingWhitespaceAndNewlines()
-        guard termination == .exited(0) else {
-            throw ConfigurationError("mfa_process exited with status \(termination.status)")
-        }
+        let code = String(decoding: finished.captured.standardOutput, as: UTF8.self).trimmingWhitespaceAndNewlines()
+        guard finished.exit == .exited(0) else { throw ConfigurationError("mfa_process \(finished.exit)") }
         guard (6...8).contains(code.count), AWSPattern.digits.matches(code) else {
             throw ConfigurationError("mfa_process did not print a 6-digit code")
         }

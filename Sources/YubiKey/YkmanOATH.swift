@@ -1,8 +1,11 @@
+import ChildProcess
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
+
 #if canImport(Darwin)
     import Darwin
 #elseif canImport(Glibc)
@@ -23,6 +26,10 @@ public struct YkmanOATH: Sendable {
     public let serial: String?
     /// The environment ykman runs with; its PATH is also where ``executable`` is looked up.
     public let environment: [String: String]
+
+    /// What is kept of ykman's standard output and standard error (more is an error).
+    static let maximumStandardOutput = 1 << 20
+    static let maximumStandardError = 1 << 16
 
     public init(
         executable: String = "ykman", serial: String? = nil,
@@ -106,9 +113,10 @@ public struct YkmanOATH: Sendable {
                 executable, searchPath: environment["PATH"], isExecutable: ExecutableLookup.isExecutableFile)
         else { throw YubiKeyError(.ykmanNotFound) }
         let result = await ChildProcess.run(
-            executable: path, arguments: command.arguments, environment: environment, input: command.input,
-            watch: watch)
-        let output: ChildProcess.Output
+            path, arguments: command.arguments, environment: environment, standardInput: .bytes(command.input),
+            standardOutput: .pipe, standardError: .pipe, newSession: true, keepingAtMost: Self.maximumStandardOutput,
+            errorLimit: Self.maximumStandardError, watch: watch)
+        let output: ChildProcess.Finished
         switch result {
         case .success(let finished):
             output = finished
@@ -120,13 +128,13 @@ public struct YkmanOATH: Sendable {
         if output.stopped {
             throw YubiKeyError(.cancelled)
         }
-        let standardError = String(decoding: output.standardError, as: UTF8.self)
+        let standardError = String(decoding: output.captured.standardError, as: UTF8.self)
         switch output.exit {
         case .exited(0):
-            guard !output.overflowed else {
+            guard !output.captured.overflowed else {
                 throw YubiKeyError(.failed(exitCode: 0, stderrFirstLine: "ykman printed more output than expected"))
             }
-            return String(decoding: output.standardOutput, as: UTF8.self)
+            return String(decoding: output.captured.standardOutput, as: UTF8.self)
         case .exited(let status):
             throw YkmanOutput.failure(exitStatus: status, standardError: standardError, serial: serial, label: label)
         case .signalled(let signal):

@@ -1,5 +1,6 @@
 import AWSClient
 import ArgumentParser
+import ChildProcess
 import Credentials
 
 #if canImport(FoundationEssentials)
@@ -91,13 +92,10 @@ enum Opener {
     /// 0, else what went wrong (never the URL).
     static func open(_ url: String, with opener: String) -> String? {
         guard
-            let process = try? SpawnedProcess(
+            let process = try? ChildProcess(
                 opener, arguments: [url], standardInput: .nullDevice, standardOutput: .descriptor(2))
         else { return "could not be started" }
-        switch process.waitForExit() {
-        case .exited(0): return nil
-        case .exited(let status): return "exited with status \(status)"
-        case .signalled(let signal): return "was killed by signal \(signal)"
-        }
+        let exit = process.waitForExit()
+        return exit == .exited(0) ? nil : exit.description
     }
 }
