@@ -249,7 +249,7 @@ struct Console: Sendable {
         guard let (token, session) = await current(request, csrf: request.headers[Self.csrfHeader]),
             case .awaitingMFA(let principal) = session.stage
         else { return json(["error": "Your sign-in expired. Sign in again."], status: .forbidden) }
-        let body = try await readBody(request)
+        let body = try await Self.readBody(request)
         // The challenge is used once, whatever the outcome.
         let pending = await sessions.update(token: token) {
             session -> ConsoleSession.Pending<AuthenticationCeremony>? in
@@ -501,7 +501,7 @@ struct Console: Sendable {
         guard let (token, session) = await signedIn(request, csrf: request.headers[Self.csrfHeader]),
             let principal = session.principal
         else { return json(["error": "Your session expired. Sign in again."], status: .forbidden) }
-        let body = try await readBody(request)
+        let body = try await Self.readBody(request)
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
             let name = object["name"] as? String, Self.isDeviceName(name)
         else { return json(["error": "Give the security key a name first."], status: .badRequest) }
@@ -531,7 +531,7 @@ struct Console: Sendable {
         guard let (token, session) = await signedIn(request, csrf: request.headers[Self.csrfHeader]),
             let principal = session.principal
         else { return json(["error": "Your session expired. Sign in again."], status: .forbidden) }
-        let body = try await readBody(request)
+        let body = try await Self.readBody(request)
         let pending = await sessions.update(token: token) { session in
             defer { session.registration = nil }
             return session.registration.map { PendingRegistration(ceremony: $0.pending, name: $0.name) }
@@ -697,13 +697,18 @@ struct Console: Sendable {
         return cookie
     }
 
-    private func readBody(_ request: Request) async throws -> [UInt8] {
-        Array(try await request.body.collect(upTo: Self.maxBodyBytes).readableBytesView)
+    /// The request body, refused with 413 (not a server error) beyond `maxBodyBytes`.
+    static func readBody(_ request: Request, limit: Int = maxBodyBytes) async throws -> [UInt8] {
+        do {
+            return Array(try await request.body.collect(upTo: limit).readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw HTTPError(.contentTooLarge, message: "The request body is larger than \(limit) bytes.")
+        }
     }
 
     private func readForm(_ request: Request) async throws -> QueryParameters {
         do {
-            return try QueryParameters(formEncoded: try await readBody(request), maxBytes: Self.maxBodyBytes)
+            return try QueryParameters(formEncoded: try await Self.readBody(request), maxBytes: Self.maxBodyBytes)
         } catch let error as AWSError {
             throw HTTPError(.badRequest, message: error.message)
         }

@@ -29,8 +29,8 @@ struct Federation: Sendable {
                 $0[String($1.key)] = String($1.value)
             }
             if request.method == .post {
-                let body = try await request.body.collect(upTo: Self.maxSessionBytes * 2)
-                let form = try QueryParameters(formEncoded: body.readableBytesView)
+                let body = try await Console.readBody(request, limit: Self.maxSessionBytes * 2)
+                let form = try QueryParameters(formEncoded: body)
                 for name in form.names { parameters[name] = form[name] }
             }
             switch parameters["Action"] {
@@ -43,6 +43,8 @@ struct Federation: Sendable {
             return Self.error(error.message, status: error.status)
         } catch let error as AWSError {
             return Self.error(error.message, status: .badRequest)
+        } catch let error as HTTPError {
+            return Self.error(error.body ?? "bad request", status: error.status)
         } catch {
             context.logger.error("federation request failed", metadata: ["error": "\(type(of: error))"])
             return Self.error("internal error", status: .internalServerError)

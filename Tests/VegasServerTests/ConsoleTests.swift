@@ -109,6 +109,20 @@ struct ConsoleTests {
         }
     }
 
+    @Test("oversized form bodies and federation posts are refused with 413, not a server error")
+    func oversizedBodies() async throws {
+        let h = try await ServerHarness()
+        try await h.test { client in
+            let browser = Browser(client.client)
+            try await browser.get("/console/signin")
+            let huge = String(repeating: "a", count: 70 * 1024)
+            let signIn = try await browser.post("/console/signin", [("password", huge)])
+            #expect(signIn.status == .contentTooLarge)
+            let federation = try await browser.post("/federation", [("Action", "getSigninToken"), ("Session", huge)])
+            #expect(federation.status == .contentTooLarge)
+        }
+    }
+
     @Test("without MFA the password signs in; a wrong password and a missing CSRF token are refused")
     func passwordOnly() async throws {
         let h = try await ServerHarness()
