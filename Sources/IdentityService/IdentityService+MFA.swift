@@ -134,35 +134,28 @@ extension IdentityService {
                 serialNumber: offer.serialNumber, kind: .virtual, name: offer.name, path: "/",
                 seedCiphertext: secrets.seal(offer.seed, context: Self.seedContext(offer.serialNumber)),
                 createDate: clock()),
-            to: caller, code1: code1, code2: code2,
+            toUserKey: key, userName: caller.userName, code1: code1, code2: code2,
             alreadyExists: "MFADevice entity at the same path and name already exists.")
     }
 
-    /// Checks two consecutive codes of a new device, then saves it assigned to `caller` — unless its serial is taken
-    /// or the caller has reached the device limit.
+    /// Checks two consecutive codes of a new device, then saves it assigned to the user — unless its serial is taken or
+    /// the user has reached the device limit.
     private func storeAssigned(
-        _ device: MFADeviceRecord, to caller: Principal, code1: String, code2: String, alreadyExists: String
+        _ device: MFADeviceRecord, toUserKey key: String, userName: String?, code1: String, code2: String,
+        alreadyExists: String
     ) async throws -> MFADeviceRecord {
-        guard let key = caller.userKey else { throw AWSError.accessDenied("Only users can add MFA devices.") }
         let now = device.createDate
         guard let match = try consecutiveMatch(device, code1: code1, code2: code2, now: now) else {
             throw AWSError.invalidAuthenticationCode()
         }
         var device = device
-        device.userKey = key
-        device.userName = caller.userName
-        device.enableDate = now
-        device.driftSteps = match.drift
-        device.lastUsedStep = match.secondStep
+        device.assign(toUserKey: key, userName: userName, at: now, learning: match)
         let record = device
-        let limit = configuration.maxMFADevicesPerUser
         try await store.write { tx in
             if try tx.mfaDevice(serialNumber: record.serialNumber) != nil {
                 throw AWSError.entityAlreadyExists(alreadyExists)
             }
-            if try tx.mfaDevices(userKey: key).count >= limit {
-                throw AWSError.limitExceeded("Cannot exceed quota for MFADevicesPerUser: \(limit).")
-            }
+            try self.checkRoomForDevice(tx, userKey: key)
             try tx.save(record)
         }
         assignedDevices.removeAll()
@@ -183,27 +176,17 @@ extension IdentityService {
             resource: userARN(caller.accountId, userName ?? caller.userName))
         guard let key else { throw AWSError.validation("Must specify userName when calling with non-User credentials") }
         let now = clock()
-        let limit = configuration.maxMFADevicesPerUser
         try await store.write { tx in
             let owner = try self.ownerName(tx, caller, userName: userName)
             guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.kind == .virtual else {
                 throw AWSError.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
             }
             guard device.userKey == nil else { throw AWSError.entityAlreadyExists("MFA Device is already in use.") }
-            if try tx.mfaDevices(userKey: key).count >= limit {
-                throw AWSError.limitExceeded("Cannot exceed quota for MFADevicesPerUser: \(limit).")
-            }
+            try self.checkRoomForDevice(tx, userKey: key)
             guard let match = try self.consecutiveMatch(device, code1: code1, code2: code2, now: now) else {
                 throw AWSError.invalidAuthenticationCode()
             }
-            device.userKey = key
-            device.userName = owner
-            device.enableDate = now
-            device.driftSteps = match.drift
-            device.lastUsedStep = match.secondStep
-            device.failedAttempts = 0
-            device.lockouts = 0
-            device.lockedUntil = nil
+            device.assign(toUserKey: key, userName: owner, at: now, learning: match)
             try tx.save(device)
         }
         assignedDevices.removeAll()
@@ -231,7 +214,8 @@ extension IdentityService {
             MFADeviceRecord(
                 serialNumber: serialNumber, kind: .hardware, name: name, path: "/",
                 seedCiphertext: secrets.seal(seed, context: Self.seedContext(serialNumber)), createDate: clock()),
-            to: caller, code1: code1, code2: code2, alreadyExists: "MFA Device is already in use.")
+            toUserKey: key, userName: caller.userName, code1: code1, code2: code2,
+            alreadyExists: "MFA Device is already in use.")
     }
 
     /// Re-learns a device's clock drift from two consecutive codes; clears a lock-out.
@@ -428,6 +412,14 @@ extension IdentityService {
         return device
     }
 
+    /// Refuses a new device for a user who already has the most (AWS: 8, of any kind).
+    func checkRoomForDevice(_ tx: any StoreTransaction, userKey: String) throws {
+        let limit = configuration.maxMFADevicesPerUser
+        if try tx.mfaDevices(userKey: userKey).count >= limit {
+            throw AWSError.limitExceeded("Cannot exceed quota for MFADevicesPerUser: \(limit).")
+        }
+    }
+
     /// A device name as the console takes it: AWS's virtual device name pattern, 1 to 64 characters.
     static func checkDeviceName(_ name: String) throws {
         guard (1...64).contains(name.count), AWSPattern.virtualMFADeviceName.matches(name) else {
@@ -507,5 +499,22 @@ extension IdentityService {
         case .unknownDevice: throw AWSError.unableToValidateMFA
         case .invalid, .replayed, .locked: throw AWSError.invalidOneTimePassCode
         }
+    }
+}
+
+extension MFADeviceRecord {
+    /// Assigns the device to a user from `now`, with a clean failure record and, for a TOTP device, the drift and last
+    /// step learned from the two codes that enabled it.
+    mutating func assign(toUserKey key: String, userName: String?, at now: Date, learning match: ConsecutiveMatch?) {
+        userKey = key
+        self.userName = userName
+        enableDate = now
+        if let match {
+            driftSteps = match.drift
+            lastUsedStep = match.secondStep
+        }
+        failedAttempts = 0
+        lockouts = 0
+        lockedUntil = nil
     }
 }

@@ -66,19 +66,14 @@ extension IdentityService {
         let serial =
             "arn:aws:iam::\(principal.accountId):u2f/\(owner)/\(name.lowercased())-\(Identifiers.make(prefix: "", length: 26))"
         let now = clock()
-        let limit = configuration.maxMFADevicesPerUser
         let record = try await store.write { tx -> MFADeviceRecord in
-            if try tx.mfaDevices(userKey: userKey).count >= limit {
-                throw AWSError.limitExceeded("Cannot exceed quota for MFADevicesPerUser: \(limit).")
-            }
+            try self.checkRoomForDevice(tx, userKey: userKey)
             if try tx.securityKey(credentialId: Data(key.credentialId)) != nil {
                 throw AWSError.securityKeyAlreadyRegistered
             }
             var device = MFADeviceRecord(
                 serialNumber: serial, kind: .securityKey, name: name, path: "/", seedCiphertext: nil, createDate: now)
-            device.userKey = userKey
-            device.userName = principal.userName
-            device.enableDate = now
+            device.assign(toUserKey: userKey, userName: principal.userName, at: now, learning: nil)
             try tx.save(device)
             try tx.save(
                 SecurityKeyRecord(

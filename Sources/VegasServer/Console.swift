@@ -250,14 +250,7 @@ struct Console: Sendable {
             case .awaitingMFA(let principal) = session.stage
         else { return json(["error": "Your sign-in expired. Sign in again."], status: .forbidden) }
         let body = try await Self.readBody(request)
-        // The challenge is used once, whatever the outcome.
-        let pending = await sessions.update(token: token) {
-            session -> ConsoleSession.Pending<AuthenticationCeremony>? in
-            defer { session.signIn = nil }
-            return session.signIn
-        }
-        guard let pending = pending ?? nil, clock().timeIntervalSince(pending.issued) < ConsoleSessions.stepLifetime
-        else {
+        guard let pending = await sessions.take(token: token, \.signIn), pending.isLive(at: clock()) else {
             return json(["error": "The security key request expired. Try again."], status: .badRequest)
         }
         let logger = context.logger
@@ -522,7 +515,7 @@ struct Console: Sendable {
             }, attestation: attestation)
         let issued = clock()
         _ = await sessions.update(token: token) {
-            $0.registration = (.init(ceremony: ceremony, issued: issued), name)
+            $0.registration = .init(pending: .init(ceremony: ceremony, issued: issued), name: name)
         }
         return jsonText(ceremony.optionsJSON)
     }
@@ -532,23 +525,19 @@ struct Console: Sendable {
             let principal = session.principal
         else { return json(["error": "Your session expired. Sign in again."], status: .forbidden) }
         let body = try await Self.readBody(request)
-        let pending = await sessions.update(token: token) { session in
-            defer { session.registration = nil }
-            return session.registration.map { PendingRegistration(ceremony: $0.pending, name: $0.name) }
-        }
-        guard let pending = pending ?? nil,
-            clock().timeIntervalSince(pending.ceremony.issued) < ConsoleSessions.stepLifetime
+        guard let registration = await sessions.take(token: token, \.registration),
+            registration.pending.isLive(at: clock())
         else { return json(["error": "The security key request expired. Try again."], status: .badRequest) }
         let credential: RegisteredCredential
         do {
-            credential = try pending.ceremony.ceremony.verify(responseJSON: body)
+            credential = try registration.pending.ceremony.verify(responseJSON: body)
         } catch {
             context.logger.info("security key registration refused", metadata: ["reason": "\(error)"])
             return json(["error": "The security key could not be registered: \(error)"], status: .badRequest)
         }
         do {
             _ = try await identity.registerSecurityKey(
-                principal, name: pending.name,
+                principal, name: registration.name,
                 key: NewSecurityKey(
                     credentialId: credential.credentialId, publicKey: credential.publicKey,
                     signCount: credential.signCount, backupEligible: credential.backupEligible,
@@ -557,13 +546,8 @@ struct Console: Sendable {
         } catch let error as AWSError {
             return json(["error": error.message], status: .badRequest)
         }
-        _ = await sessions.update(token: token) { $0.notice = "Security key \(pending.name) assigned." }
+        _ = await sessions.update(token: token) { $0.notice = "Security key \(registration.name) assigned." }
         return json(["redirect": "/console/security-credentials"])
-    }
-
-    private struct PendingRegistration: Sendable {
-        let ceremony: ConsoleSession.Pending<RegistrationCeremony>
-        let name: String
     }
 
     private func removeDevice(_ request: Request, _ context: BasicRequestContext) async throws -> Response {

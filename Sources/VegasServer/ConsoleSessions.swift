@@ -17,6 +17,14 @@ struct ConsoleSession: Sendable {
     struct Pending<Ceremony: Sendable>: Sendable {
         let ceremony: Ceremony
         let issued: Date
+
+        func isLive(at now: Date) -> Bool { now.timeIntervalSince(issued) < ConsoleSessions.stepLifetime }
+    }
+
+    /// A security key being registered under the name the user gave it.
+    struct Registration: Sendable {
+        let pending: Pending<RegistrationCeremony>
+        let name: String
     }
 
     var stage: Stage = .anonymous
@@ -24,7 +32,7 @@ struct ConsoleSession: Sendable {
     let csrfToken: String = ConsoleSessions.randomToken()
     var expires: Date
     var signIn: Pending<AuthenticationCeremony>?
-    var registration: (pending: Pending<RegistrationCeremony>, name: String)?
+    var registration: Registration?
     /// The authenticator-app device being set up: stored only when the user's two codes prove the app holds its seed.
     var authenticator: VirtualMFADeviceOffer?
     /// The MFA device chosen at sign-in (a TOTP device's serial), when the user has several.
@@ -92,6 +100,16 @@ actor ConsoleSessions {
         let result = change(&session)
         sessions[key] = session
         return result
+    }
+
+    /// Takes a pending ceremony out of a session: its challenge is used once, whatever the outcome.
+    func take<Ceremony: Sendable>(
+        token: String, _ field: WritableKeyPath<ConsoleSession, Ceremony?> & Sendable
+    ) -> Ceremony? {
+        update(token: token) { session in
+            defer { session[keyPath: field] = nil }
+            return session[keyPath: field]
+        } ?? nil
     }
 
     /// Moves a session to a new token (after each sign-in step, against session fixation) with a new stage.
