@@ -51,6 +51,8 @@ let package = Package(
             ]
         ),
         .target(name: "ChildProcess"),
+        .target(name: "CKeyctl"),
+        .target(name: "KeyStorage", dependencies: ["AtomicFile", "ChildProcess", "CKeyctl"]),
         .target(name: "YubiKey", dependencies: ["ChildProcess"]),
         .target(
             name: "AWSClient",
@@ -59,7 +61,8 @@ let package = Package(
         .target(
             name: "Credentials",
             dependencies: [
-                "AWSClient", "AWSConfig", "AWSProtocol", "AtomicFile", "ChildProcess", "OTP", "QRCode", "Vault", "YubiKey",
+                "AWSClient", "AWSConfig", "AWSProtocol", "AtomicFile", "ChildProcess", "KeyStorage", "OTP", "QRCode",
+                "Vault", "YubiKey",
             ]
         ),
         .executableTarget(
@@ -112,6 +115,7 @@ let package = Package(
 
         .testTarget(name: "OTPTests", dependencies: ["OTP", "TestSupport"]),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"]),
+        .testTarget(name: "KeyStorageTests", dependencies: ["KeyStorage", "TestSupport"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         // Helpers shared by test targets (running the Python implementations tests compare against).
         .target(name: "TestSupport", path: "Tests/TestSupport"),

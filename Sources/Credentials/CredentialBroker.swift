@@ -36,9 +36,9 @@ public struct CredentialBroker: Sendable {
             return try await mfaSession(configuration, longTerm: longTerm, codes: codes)
         }
         let key = configuration.roleCacheKey
-        if let fresh = cache.read(key, now: clock(), margin: refreshMargin) { return fresh }
+        if let fresh = try cache.read(key, now: clock(), margin: refreshMargin) { return fresh }
         return try await cache.withLock(key) {
-            if let fresh = cache.read(key, now: clock(), margin: refreshMargin) { return fresh }
+            if let fresh = try cache.read(key, now: clock(), margin: refreshMargin) { return fresh }
             let temporary: TemporaryCredentials
             if configuration.assumeRoleWithMFA, let codes {
                 let (code, step) = try await codes.next()
@@ -69,9 +69,9 @@ public struct CredentialBroker: Sendable {
         -> CachedCredentials
     {
         let key = configuration.sessionCacheKey
-        if let fresh = cache.read(key, now: clock(), margin: refreshMargin) { return fresh }
+        if let fresh = try cache.read(key, now: clock(), margin: refreshMargin) { return fresh }
         return try await cache.withLock(key) {
-            if let fresh = cache.read(key, now: clock(), margin: refreshMargin) { return fresh }
+            if let fresh = try cache.read(key, now: clock(), margin: refreshMargin) { return fresh }
             let (code, step) = try await codes.next()
             defer { try? codes.markUsed(step: step) }
             let temporary = try await client(longTerm, configuration).getSessionToken(

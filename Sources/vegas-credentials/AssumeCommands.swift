@@ -15,8 +15,14 @@ import Credentials
 #endif
 
 extension Context {
-    var cache: CredentialCache {
-        CredentialCache(directory: CredentialCache.defaultDirectory(environment: environment, home: home))
+    var cacheDirectory: String { CredentialCache.defaultDirectory(environment: environment, home: home) }
+
+    /// The credential cache, with its key where `VEGAS_CACHE_KEY_STORE` says.
+    func cache() throws -> CredentialCache {
+        let directory = cacheDirectory
+        let keyStore = try CacheKeyLocation(environment: environment).keyStore(
+            directory: directory, environment: environment)
+        return CredentialCache(directory: directory, keyStore: keyStore)
     }
 
     /// Credentials for `profile`: the cache or STS, with MFA codes from the profile's source.
@@ -32,9 +38,9 @@ extension Context {
             } ?? 600
         let codes = configuration.mfa.map {
             MFACodes(
-                source: $0, messages: messages, vault: vault, environment: environment, stateDirectory: cache.directory)
+                source: $0, messages: messages, vault: vault, environment: environment, stateDirectory: cacheDirectory)
         }
-        let broker = CredentialBroker(cache: cache, refreshMargin: margin)
+        let broker = CredentialBroker(cache: try cache(), refreshMargin: margin)
         return (try await broker.credentials(for: configuration, longTerm: longTerm, codes: codes), configuration)
     }
 }
@@ -150,7 +156,7 @@ struct Cache: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let now = Date()
-                let entries = Context().cache.entries(now: now).map(\.entry).sorted { $0.label < $1.label }
+                let entries = try Context().cache().entries(now: now).map(\.entry).sorted { $0.label < $1.label }
                 let width = entries.map(\.label.count).max() ?? 0
                 for entry in entries {
                     let left = Int(entry.expiration.timeIntervalSince(now))
@@ -169,7 +175,7 @@ struct Cache: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let context = Context()
-                let removed = try context.cache.clean()
+                let removed = try context.cache().clean()
                 context.messages.say("Removed \(removed) cached credential\(removed == 1 ? "" : "s").")
             }
         }

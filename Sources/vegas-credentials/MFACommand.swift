@@ -68,7 +68,7 @@ struct MFACommand: AsyncParsableCommand {
                 let setup = MFASetup(
                     files: files, client: try files.client(profile: profileOption.profile), messages: context.messages,
                     vault: context.vault, ykman: YkmanOATH(environment: context.environment),
-                    steps: MFAStepLog(directory: context.cache.directory))
+                    steps: MFAStepLog(directory: context.cacheDirectory))
                 let finalOptions = options
                 let result = try await Interruptible.run { try await setup.run(finalOptions) }
                 if showSecret { print(result.base32Seed) }
@@ -130,7 +130,7 @@ struct MFACommand: AsyncParsableCommand {
                 }
                 let codes = MFACodes(
                     source: source, messages: context.messages, vault: context.vault, environment: context.environment,
-                    stateDirectory: context.cache.directory)
+                    stateDirectory: context.cacheDirectory)
                 let (code1, code2) = try await codes.consecutivePair()
                 let serial = source.serialNumber
                 try await client.resyncMFADevice(userName: userName, serialNumber: serial, code1: code1, code2: code2)
