@@ -79,15 +79,15 @@ public struct SigV4Authorization: Sendable, Equatable {
         var credential: Substring?
         var signedHeaders: Substring?
         var signature: Substring?
-        for part in value[algorithmEnd...].split(separator: ",", omittingEmptySubsequences: false) {
+        for part in ASCII.split(value[algorithmEnd...], on: UInt8(ascii: ",")) {
             let parameter = ASCII.trimmed(part)
             if parameter.isEmpty { continue }
-            guard let equals = parameter.firstIndex(of: "=") else {
+            guard let equals = parameter.utf8.firstIndex(of: UInt8(ascii: "=")) else {
                 throw .incompleteSignature(
                     "'\(parameter)' not a valid key=value pair (missing equal-sign) in Authorization header: '\(value)'"
                 )
             }
-            let parameterValue = parameter[parameter.index(after: equals)...]
+            let parameterValue = parameter[parameter.utf8.index(after: equals)...]
             switch parameter[..<equals] {
             case "Credential": credential = parameterValue
             case "SignedHeaders": signedHeaders = parameterValue
@@ -162,7 +162,7 @@ public struct SigV4Authorization: Sendable, Equatable {
         credential: Substring, signedHeaders: Substring, signature: String, requestDate: Date, securityToken: String?,
         expiresSeconds: Int?
     ) throws(AWSError) {
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = ASCII.split(credential, on: UInt8(ascii: "/"))
         guard parts.count == 5 else {
             throw .incompleteSignature(
                 "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(credential)'"
@@ -173,7 +173,7 @@ public struct SigV4Authorization: Sendable, Equatable {
                 "Credential should be scoped with a valid terminator: 'aws4_request', not '\(parts[4])'.")
         }
         var headers: [String] = []
-        for name in signedHeaders.split(separator: ";", omittingEmptySubsequences: false) {
+        for name in ASCII.split(signedHeaders, on: UInt8(ascii: ";")) {
             guard !name.isEmpty, !name.utf8.contains(where: ASCII.isWhitespace) else {
                 throw .incompleteSignature(
                     "SignedHeaders must be a ';'-separated list of header names, got '\(signedHeaders)'")

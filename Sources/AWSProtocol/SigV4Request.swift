@@ -64,6 +64,24 @@ enum ASCII {
         byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 
+    /// The parts of `string` between occurrences of the ASCII `separator`, empty parts included. Works on the UTF-8
+    /// bytes: splitting by `Character` would check grapheme boundaries at every position of every header.
+    static func split(_ string: Substring, on separator: UInt8) -> [Substring] {
+        var parts: [Substring] = []
+        var start = string.startIndex
+        let utf8 = string.utf8
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            if utf8[index] == separator {
+                parts.append(string[start..<index])
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        parts.append(string[start...])
+        return parts
+    }
+
     /// `string` without leading and trailing ASCII whitespace.
     static func trimmed(_ string: Substring) -> Substring {
         let utf8 = string.utf8

@@ -242,7 +242,7 @@ extension IdentityService {
             device.failedAttempts = 0
             device.lockouts = 0
             device.lockedUntil = nil
-            try tx.save(device)
+            try tx.saveVerificationState(of: device)
         }
     }
 
@@ -465,7 +465,7 @@ extension IdentityService {
             countFailure(&device, now: now)
             check = verification == .replayed ? .replayed : .invalid
         }
-        try tx.save(device)
+        try tx.saveVerificationState(of: device)
         return check
     }
 

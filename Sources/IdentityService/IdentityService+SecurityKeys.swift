@@ -146,7 +146,7 @@ extension IdentityService {
                 check = .invalid
             }
             if check != .accepted { self.countFailure(&device, now: now) }
-            try tx.save(device)
+            try tx.saveVerificationState(of: device)
             return check
         }
         try finish(check)

@@ -39,6 +39,9 @@ public protocol StoreTransaction {
     /// Virtual devices of the account, by serial number.
     func virtualMFADevices() throws -> [MFADeviceRecord]
     func save(_ device: MFADeviceRecord) throws
+    /// Saves only what checking a code or an assertion changes on an existing device — drift, last used step, failure
+    /// count and lock-out — which is most of the store's write traffic.
+    func saveVerificationState(of device: MFADeviceRecord) throws
     func deleteMFADevice(serialNumber: String) throws
     func securityKey(serialNumber: String) throws -> SecurityKeyRecord?
     func securityKey(credentialId: Data) throws -> SecurityKeyRecord?

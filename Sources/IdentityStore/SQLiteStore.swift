@@ -150,6 +150,28 @@ extension LoginProfileRecord: FetchableRecord, PersistableRecord {
 }
 extension MFADeviceRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "mfaDevice"
+
+    /// Reads the row by column name rather than through `Decodable`: every code check fetches a device, and the
+    /// generic decoder costs several times the query.
+    public init(row: Row) throws {
+        let kindName: String = try row.decode(forColumn: "kind")
+        guard let kind = MFADeviceKind(rawValue: kindName) else {
+            throw IdentityConfigurationError("the stored MFA device kind '\(kindName)' is unknown")
+        }
+        self.init(
+            serialNumber: try row.decode(forColumn: "serialNumber"), kind: kind,
+            name: try row.decode(forColumn: "name"),
+            path: try row.decode(forColumn: "path"), seedCiphertext: try row.decode(forColumn: "seedCiphertext"),
+            createDate: try row.decode(forColumn: "createDate"))
+        userKey = try row.decode(forColumn: "userKey")
+        userName = try row.decode(forColumn: "userName")
+        enableDate = try row.decode(forColumn: "enableDate")
+        driftSteps = try row.decode(forColumn: "driftSteps")
+        lastUsedStep = try row.decode(forColumn: "lastUsedStep")
+        failedAttempts = try row.decode(forColumn: "failedAttempts")
+        lockouts = try row.decode(forColumn: "lockouts")
+        lockedUntil = try row.decode(forColumn: "lockedUntil")
+    }
 }
 extension SecurityKeyRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "securityKey"
@@ -217,6 +239,17 @@ private struct SQLiteTransaction: StoreTransaction {
             .fetchAll(db)
     }
     func save(_ device: MFADeviceRecord) throws { try device.save(db) }
+    func saveVerificationState(of device: MFADeviceRecord) throws {
+        try db.cachedStatement(
+            sql: """
+                UPDATE mfaDevice SET driftSteps = ?, lastUsedStep = ?, failedAttempts = ?, lockouts = ?, lockedUntil = ?
+                WHERE serialNumber = ?
+                """
+        ).execute(arguments: [
+            device.driftSteps, device.lastUsedStep, device.failedAttempts, device.lockouts, device.lockedUntil,
+            device.serialNumber,
+        ])
+    }
     func deleteMFADevice(serialNumber: String) throws { _ = try MFADeviceRecord.deleteOne(db, key: serialNumber) }
     func securityKey(serialNumber: String) throws -> SecurityKeyRecord? {
         try SecurityKeyRecord.fetchOne(db, key: serialNumber)

@@ -23,8 +23,9 @@ struct QueryAPI: Sendable {
     func respond(to request: Request, context: some RequestContext) async -> Response {
         let requestId = Identifiers.requestId()
         let started = ContinuousClock.now
-        var logger = context.logger
-        logger[metadataKey: "request_id"] = "\(requestId)"
+        // Log metadata is given per line rather than set on the logger: setting it copies the handler's metadata on
+        // every request, while a line's metadata is built only when the line is logged.
+        let logger = context.logger
         var namespace = QueryResponse.iamNamespace
         var action = "unknown"
         let response: Response
@@ -56,7 +57,6 @@ struct QueryAPI: Sendable {
             guard parameters["Version"] == table.version else {
                 throw AWSError.invalidAction(name, version: parameters["Version"])
             }
-            logger[metadataKey: "action"] = "\(name)"
             let result = try await handler(
                 ActionRequest(parameters: parameters, caller: caller.principal, identity: identity))
             response = xml(
@@ -70,7 +70,11 @@ struct QueryAPI: Sendable {
             outcome = error.code
         } catch {
             logger.error(
-                "request failed", metadata: ["error": "\(String(reflecting: type(of: error)))", "detail": "\(error)"])
+                "request failed",
+                metadata: [
+                    "request_id": "\(requestId)", "action": "\(action)",
+                    "error": "\(String(reflecting: type(of: error)))", "detail": "\(error)",
+                ])
             let failure = AWSError.serviceFailure()
             response = xml(
                 .internalServerError, QueryResponse.error(failure, namespace: namespace, requestId: requestId),
@@ -84,7 +88,12 @@ struct QueryAPI: Sendable {
             .recordNanoseconds(
                 elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         // One access-log line per request at debug level (--log-level debug); failures of the server itself are errors.
-        logger.debug("request", metadata: ["code": "\(outcome)", "status": "\(response.status.code)"])
+        logger.debug(
+            "request",
+            metadata: [
+                "request_id": "\(requestId)", "action": "\(action)", "code": "\(outcome)",
+                "status": "\(response.status.code)",
+            ])
         return response
     }
 
