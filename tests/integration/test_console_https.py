@@ -189,7 +189,8 @@ def legacy_key(server, iam) -> LegacyKey:
     point = private_key.public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )
-    key_handle = os.urandom(64)
+    # 0xF8 makes the base64url text begin with "-", as one key handle in 64 does: it must not read as an option.
+    key_handle = b"\xf8" + os.urandom(63)
     imported = subprocess.run(
         [
             str(server.binary), "import-u2f-key", "--data-dir", str(server.data_dir), "--user-name", LEGACY_USER,
