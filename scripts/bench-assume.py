@@ -12,7 +12,7 @@ STS counters are read before and after the runs to show that every run was serve
 Nothing is built. The release binary is the default; without one the debug binary is used, with a warning.
 
 Usage: scripts/bench-assume.py [--bin .build/release/vegas-credentials] [--server-bin .build/debug/vegas-server]
-                               [--runs 300]
+                               [--runs 300] [--key-store auto|keyring|secret-service|file]
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def sts_calls(endpoint: str) -> dict[str, float]:
     return {action: snapshot.total("vegas_requests_total", action=action) for action in ("GetSessionToken", "AssumeRole")}
 
 
-def set_up(binary: Path, server: VegasServer, workdir: Path) -> dict[str, str]:
+def set_up(binary: Path, server: VegasServer, workdir: Path, key_store: str) -> dict[str, str]:
     """User, MFA device (in the vault), role and profiles; returns the environment for `assume`."""
     config_file, credentials_file = workdir / "config", workdir / "credentials"
     user = create_user(server.url, f"bench-{os.getpid()}")
@@ -106,6 +106,7 @@ def set_up(binary: Path, server: VegasServer, workdir: Path) -> dict[str, str]:
         "VEGAS_CACHE_DIR": str(workdir / "cache"),
         "AWS_CONFIG_FILE": str(config_file),
         "AWS_SHARED_CREDENTIALS_FILE": str(credentials_file),
+        "VEGAS_CACHE_KEY_STORE": key_store,
     }
     (workdir / "home").mkdir()
     setup = subprocess.run([str(binary), "mfa", "setup", "--profile", SOURCE, "--vault"], capture_output=True,
@@ -132,6 +133,7 @@ def main() -> None:
     parser.add_argument("--bin", help="vegas-credentials binary (default: .build/release, else .build/debug)")
     parser.add_argument("--server-bin", help="vegas-server binary (default: .build/release, else .build/debug)")
     parser.add_argument("--runs", type=int, default=300, help="timed runs of each command (at least 200)")
+    parser.add_argument("--key-store", default="auto", help="VEGAS_CACHE_KEY_STORE for the runs (default: auto)")
     args = parser.parse_args()
     if args.runs < 200:
         parser.error("--runs must be at least 200")
@@ -142,13 +144,18 @@ def main() -> None:
         workdir = Path(temporary)
         (workdir / "data").mkdir()
         server = VegasServer(server_binary, workdir / "data", workdir / "server.log").start()
+        env: dict[str, str] | None = None
         try:
-            env = set_up(binary, server, workdir)
+            env = set_up(binary, server, workdir, args.key_store)
             before = sts_calls(server.url)
             assume_times, output = time_runs([str(binary), "assume", f"--profile={PROFILE}"], env, args.runs)
             after = sts_calls(server.url)
+            key_file_present = (workdir / "cache" / "cache.key").exists()
         finally:
             server.terminate()
+            # Also removes the cache key from the keyring or Secret Service, which outlive the temporary directory.
+            if env is not None:
+                subprocess.run([str(binary), "cache", "clean"], capture_output=True, env=env, stdin=subprocess.DEVNULL)
         floor_file = workdir / "floor.json"
         floor_file.write_bytes(output)
         cat_times, cat_output = time_runs(["/bin/cat", str(floor_file)], env, args.runs)
@@ -168,6 +175,8 @@ def main() -> None:
           f"{'release' if '/release/' in str(binary) else 'debug' if '/debug/' in str(binary) else 'given'} build)")
     print(f"- `ldd` lines: {len(ldd_lines)}" + ("" if ldd.returncode == 0 else f" (ldd failed: {ldd.stderr.strip()})"))
     print(f"- output: {len(output)} bytes of credential_process JSON")
+    print(f"- cache key: VEGAS_CACHE_KEY_STORE={args.key_store}; the 0600 cache.key file "
+          f"{'was' if key_file_present else 'was not'} in the cache directory")
     print(f"- STS requests during the timed runs: {sts_during_runs} (all served from the cache when both are 0)")
     print(f"- median / floor: {statistics.median(assume_times) / statistics.median(cat_times):.1f}x")
     print(f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
