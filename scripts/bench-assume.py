@@ -133,7 +133,8 @@ def main() -> None:
     parser.add_argument("--bin", help="vegas-credentials binary (default: .build/release, else .build/debug)")
     parser.add_argument("--server-bin", help="vegas-server binary (default: .build/release, else .build/debug)")
     parser.add_argument("--runs", type=int, default=300, help="timed runs of each command (at least 200)")
-    parser.add_argument("--key-store", default="auto", help="VEGAS_CACHE_KEY_STORE for the runs (default: auto)")
+    parser.add_argument("--key-store", default="auto", choices=["auto", "keyring", "secret-service", "keychain", "file"],
+                        help="VEGAS_CACHE_KEY_STORE for the runs (default: auto)")
     args = parser.parse_args()
     if args.runs < 200:
         parser.error("--runs must be at least 200")

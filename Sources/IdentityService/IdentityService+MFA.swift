@@ -190,7 +190,7 @@ extension IdentityService {
             try tx.save(device)
         }
         assignedDevices.removeAll()
-        logger.info("MFA device enabled", metadata: ["serial": "\(serialNumber)", "user": "\(userName)"])
+        logger.info("MFA device enabled", metadata: ["serial": "\(serialNumber)", "user": "\(key)"])
     }
 
     /// Assigns a hardware TOTP token to the caller (a user or the root) after two consecutive codes. The token's seed
