@@ -12,7 +12,7 @@ STS counters are read before and after the runs to show that every run was serve
 Nothing is built. The release binary is the default; without one the debug binary is used, with a warning.
 
 Usage: scripts/bench-assume.py [--bin .build/release/vegas-credentials] [--server-bin .build/debug/vegas-server]
-                               [--runs 300] [--key-store auto|keyring|secret-service|file]
+                               [--runs 300] [--key-store auto|keyring|secret-service|keychain|file]
 """
 
 from __future__ import annotations
