@@ -47,6 +47,23 @@ public enum SigV4Canonical {
         return key
     }
 
+    /// `signingKey(secret:date:region:service:)` ready to verify many requests: its HMAC is keyed once, since keying
+    /// costs as much as signing a short string to sign.
+    public struct KeyedSigningKey: Sendable {
+        private let mac: HMAC<SHA256>
+
+        public init(_ signingKey: SymmetricKey) {
+            mac = HMAC(key: signingKey)
+        }
+
+        /// HMAC-SHA256 of `stringToSign` under the key.
+        func signature(of stringToSign: [UInt8]) -> HashedAuthenticationCode<SHA256> {
+            var mac = self.mac
+            mac.update(data: stringToSign)
+            return mac.finalize()
+        }
+    }
+
     /// Lower-case hex HMAC-SHA256 of the string to sign.
     public static func signature(signingKey: SymmetricKey, stringToSign: String) -> String {
         Hex.lower(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: signingKey))

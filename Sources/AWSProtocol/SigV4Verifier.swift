@@ -25,13 +25,13 @@ public enum SigV4Verifier {
         try checkClaims(auth, now: now, allowedSkewSeconds: allowedSkewSeconds)
         let key = SigV4Canonical.signingKey(
             secret: secretAccessKey, date: auth.scopeDate, region: auth.region, service: auth.service)
-        try checkSignature(auth, request: request, signingKey: key)
+        try checkSignature(auth, request: request, signingKey: .init(key))
     }
 
     /// Like `verify(_:request:secretAccessKey:now:allowedSkewSeconds:)` with a signing key the caller derived (and
     /// may cache) with `SigV4Canonical.signingKey(secret:date:region:service:)` for `auth`'s credential scope.
     public static func verify(
-        _ auth: SigV4Authorization, request: SigV4Request, signingKey: SymmetricKey, now: Date,
+        _ auth: SigV4Authorization, request: SigV4Request, signingKey: SigV4Canonical.KeyedSigningKey, now: Date,
         allowedSkewSeconds: Int = defaultAllowedSkewSeconds
     ) throws(AWSError) {
         try checkClaims(auth, now: now, allowedSkewSeconds: allowedSkewSeconds)
@@ -72,7 +72,7 @@ public enum SigV4Verifier {
     }
 
     private static func checkSignature(
-        _ auth: SigV4Authorization, request: SigV4Request, signingKey: SymmetricKey
+        _ auth: SigV4Authorization, request: SigV4Request, signingKey: SigV4Canonical.KeyedSigningKey
     ) throws(AWSError) {
         let canonicalRequest = SigV4Canonical.canonicalRequestBytes(
             request, signedHeaders: auth.signedHeaders, payloadHash: SigV4Canonical.payloadHash(request.body),
@@ -82,7 +82,7 @@ public enum SigV4Verifier {
             canonicalRequestHash: SigV4Canonical.sha256Hex(canonicalRequest))
         var expected: [UInt8] = []
         expected.reserveCapacity(64)
-        Hex.appendLower(HMAC<SHA256>.authenticationCode(for: stringToSign, using: signingKey), to: &expected)
+        Hex.appendLower(signingKey.signature(of: stringToSign), to: &expected)
         guard constantTimeEquals(expected, Array(auth.signature.utf8)) else { throw .signatureDoesNotMatch() }
     }
 

@@ -1,4 +1,6 @@
+import AWSProtocol
 import Crypto
+import Synchronization
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -33,21 +35,39 @@ public enum Identifiers {
         return digits
     }
 
-    /// A request id in AWS's UUID form.
+    /// A request id in AWS's form, a version 4 UUID in lower case: 16 random bytes drawn once per process with a
+    /// request counter mixed into the last eight, so ids are unique without a system call per request (`UUID()` opens
+    /// and reads /dev/urandom on every call on Linux).
     public static func requestId() -> String {
-        UUID().uuidString.lowercased()
+        var bytes = requestIdBase
+        withUnsafeBytes(of: requestCount.add(1, ordering: .relaxed).newValue.bigEndian) { counter in
+            for index in 0..<8 { bytes[8 + index] ^= counter[index] }
+        }
+        bytes[6] = bytes[6] & 0x0F | 0x40  // version 4
+        bytes[8] = bytes[8] & 0x3F | 0x80  // the RFC 4122 variant
+        return [0..<4, 4..<6, 6..<8, 8..<10, 10..<16].map { Hex.lower(bytes[$0]) }.joined(separator: "-")
     }
 
-    /// Cryptographically random bytes.
+    private static let requestIdBase = randomBytes(16)
+    private static let requestCount = Atomic<UInt64>(0)
+
+    /// Cryptographically random bytes, eight from each draw of the system generator (one system call).
     public static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 7)
+        while bytes.count < count {
+            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+        }
+        return Array(bytes.prefix(count))
     }
 
+    /// `length` characters drawn uniformly from `alphabet`, whose size is a power of two (32 or 64), so masking a random
+    /// byte is unbiased.
     private static func randomString(length: Int, alphabet: [UInt8]) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }
-        return String(decoding: bytes, as: UTF8.self)
+        precondition(alphabet.count.nonzeroBitCount == 1 && alphabet.count <= 256)
+        let mask = UInt8(truncatingIfNeeded: alphabet.count - 1)
+        return String(decoding: randomBytes(length).map { alphabet[Int($0 & mask)] }, as: UTF8.self)
     }
 
     /// SHA-256 of a token, as stored.

@@ -259,7 +259,9 @@ extension IdentityService {
 
     private func totp(for device: MFADeviceRecord) throws -> TOTP {
         guard let sealed = device.seedCiphertext else { throw AWSError.invalidAuthenticationCode() }
-        return try TOTP(secret: secrets.open(sealed, context: Self.seedContext(device.serialNumber)))
+        return try totpGenerators.generator(serialNumber: device.serialNumber, sealedSeed: sealed, now: clock()) {
+            try TOTP(secret: secrets.open(sealed, context: Self.seedContext(device.serialNumber)))
+        }
     }
 
     /// Un-assigns a device from a user (any kind); security keys and hardware devices are removed outright.
@@ -441,18 +443,41 @@ extension IdentityService {
 
     /// Checks a code from a user's device inside a write transaction and records the outcome on the device: the accepted
     /// step (never accepted again) and drift, or a failure that may lock the device. The caller commits either way.
+    ///
+    /// The device is taken from `checkedDevices` when this server checked it last, and its new state is then written
+    /// only if the stored row still holds the state the decision was made on (a compare-and-set); a row changed since,
+    /// by this server or another one sharing the store, is read again and decides.
     func checkCode(
         _ tx: any StoreTransaction, userKey: String, serialNumber: String, code: String, now: Date
     ) throws -> MFACheck {
-        guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.userKey == userKey,
+        if let known = checkedDevices.lookup(serialNumber, now: now), known.userKey == userKey,
+            !known.isLocked(at: now)
+        {
+            let (checked, check) = try verify(code, on: known, now: now)
+            if try tx.saveVerificationState(of: checked, ifUnchangedFrom: known) {
+                checkedDevices.store(checked, for: serialNumber, now: now, generation: checkedDevices.generation)
+                return check
+            }
+        }
+        guard let device = try tx.mfaDevice(serialNumber: serialNumber), device.userKey == userKey,
             device.kind != .securityKey
         else { return .unknownDevice }
-        if let lockedUntil = device.lockedUntil, lockedUntil > now { return .locked }
+        if device.isLocked(at: now) { return .locked }
+        let (checked, check) = try verify(code, on: device, now: now)
+        try tx.saveVerificationState(of: checked)
+        checkedDevices.store(checked, for: serialNumber, now: now, generation: checkedDevices.generation)
+        return check
+    }
+
+    /// The outcome of `code` on an unlocked TOTP device, and the device's verification state after it.
+    private func verify(
+        _ code: String, on device: MFADeviceRecord, now: Date
+    ) throws -> (MFADeviceRecord, MFACheck) {
         let totp = try totp(for: device)
         let verification = TOTPVerifier(totp: totp).verify(
             code: code, currentStep: totp.step(at: Int64(now.timeIntervalSince1970)), drift: device.driftSteps,
             lastUsedStep: device.lastUsedStep, tolerance: configuration.codeTolerance)
-        let check: MFACheck
+        var device = device
         switch verification {
         case .accepted(let step, let drift):
             device.lastUsedStep = step
@@ -460,13 +485,11 @@ extension IdentityService {
             device.failedAttempts = 0
             device.lockouts = 0
             device.lockedUntil = nil
-            check = .accepted
+            return (device, .accepted)
         case .replayed, .invalid:
             countFailure(&device, now: now)
-            check = verification == .replayed ? .replayed : .invalid
+            return (device, verification == .replayed ? .replayed : .invalid)
         }
-        try tx.saveVerificationState(of: device)
-        return check
     }
 
     /// Counts a failed code or assertion on a device, locking it for a growing interval after too many in a row.
@@ -503,6 +526,11 @@ extension IdentityService {
 }
 
 extension MFADeviceRecord {
+    /// Whether repeated failures keep the device locked at `now`.
+    func isLocked(at now: Date) -> Bool {
+        lockedUntil.map { $0 > now } ?? false
+    }
+
     /// Assigns the device to a user from `now`, with a clean failure record and, for a TOTP device, the drift and last
     /// step learned from the two codes that enabled it.
     mutating func assign(toUserKey key: String, userName: String?, at now: Date, learning match: ConsecutiveMatch?) {

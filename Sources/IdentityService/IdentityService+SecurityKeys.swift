@@ -123,7 +123,7 @@ extension IdentityService {
             guard var credential = try tx.securityKey(credentialId: Data(credentialId)),
                 var device = try tx.mfaDevice(serialNumber: credential.serialNumber), device.userKey == userKey
             else { return .unknownDevice }
-            if let lockedUntil = device.lockedUntil, lockedUntil > now { return .locked }
+            if device.isLocked(at: now) { return .locked }
             if credential.cloneSuspectedAt != nil { return .invalid }
             let check: MFACheck
             switch verify(credential) {

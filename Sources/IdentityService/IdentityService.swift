@@ -42,6 +42,10 @@ public final class IdentityService: Sendable {
     let callers = CallerCache()
     /// The devices assigned to each user, as ListMFADevices reports them; cleared by every change of assignment.
     let assignedDevices = RecentCache<[MFADeviceRecord]>()
+    let totpGenerators = TOTPGeneratorCache()
+    /// Devices as this server last checked a code on them; see `checkCode`. A stale entry costs one extra read, never a
+    /// wrong answer, so entries may live long.
+    let checkedDevices = RecentCache<MFADeviceRecord>(lifetime: 600)
 
     public init(
         store: any Store, secrets: SecretBox, configuration: IdentityServiceConfiguration = .init(),

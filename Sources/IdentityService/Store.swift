@@ -42,6 +42,9 @@ public protocol StoreTransaction {
     /// Saves only what checking a code or an assertion changes on an existing device — drift, last used step, failure
     /// count and lock-out — which is most of the store's write traffic.
     func saveVerificationState(of device: MFADeviceRecord) throws
+    /// Like `saveVerificationState(of:)`, but only if the stored device still has `expected`'s kind, owner, seed and
+    /// verification state; returns whether it wrote.
+    func saveVerificationState(of device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord) throws -> Bool
     func deleteMFADevice(serialNumber: String) throws
     func securityKey(serialNumber: String) throws -> SecurityKeyRecord?
     func securityKey(credentialId: Data) throws -> SecurityKeyRecord?

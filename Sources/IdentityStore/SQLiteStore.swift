@@ -151,26 +151,31 @@ extension LoginProfileRecord: FetchableRecord, PersistableRecord {
 extension MFADeviceRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "mfaDevice"
 
-    /// Reads the row by column name rather than through `Decodable`: every code check fetches a device, and the
-    /// generic decoder costs several times the query.
+    /// The columns every device query selects, in the order `init(row:)` reads them.
+    static let selection = """
+        serialNumber, kind, name, path, seedCiphertext, createDate, userKey, userName, enableDate, driftSteps, \
+        lastUsedStep, failedAttempts, lockouts, lockedUntil
+        """
+
+    /// Reads a row of `selection` by position rather than through `Decodable` or by column name: every code check
+    /// fetches a device, and the generic decoder costs several times the query.
     public init(row: Row) throws {
-        let kindName: String = try row.decode(forColumn: "kind")
+        let kindName: String = try row.decode(atIndex: 1)
         guard let kind = MFADeviceKind(rawValue: kindName) else {
             throw IdentityConfigurationError("the stored MFA device kind '\(kindName)' is unknown")
         }
         self.init(
-            serialNumber: try row.decode(forColumn: "serialNumber"), kind: kind,
-            name: try row.decode(forColumn: "name"),
-            path: try row.decode(forColumn: "path"), seedCiphertext: try row.decode(forColumn: "seedCiphertext"),
-            createDate: try row.decode(forColumn: "createDate"))
-        userKey = try row.decode(forColumn: "userKey")
-        userName = try row.decode(forColumn: "userName")
-        enableDate = try row.decode(forColumn: "enableDate")
-        driftSteps = try row.decode(forColumn: "driftSteps")
-        lastUsedStep = try row.decode(forColumn: "lastUsedStep")
-        failedAttempts = try row.decode(forColumn: "failedAttempts")
-        lockouts = try row.decode(forColumn: "lockouts")
-        lockedUntil = try row.decode(forColumn: "lockedUntil")
+            serialNumber: try row.decode(atIndex: 0), kind: kind, name: try row.decode(atIndex: 2),
+            path: try row.decode(atIndex: 3), seedCiphertext: try row.decode(atIndex: 4),
+            createDate: try row.decode(atIndex: 5))
+        userKey = try row.decode(atIndex: 6)
+        userName = try row.decode(atIndex: 7)
+        enableDate = try row.decode(atIndex: 8)
+        driftSteps = try row.decode(atIndex: 9)
+        lastUsedStep = try row.decode(atIndex: 10)
+        failedAttempts = try row.decode(atIndex: 11)
+        lockouts = try row.decode(atIndex: 12)
+        lockedUntil = try row.decode(atIndex: 13)
     }
 }
 extension SecurityKeyRecord: FetchableRecord, PersistableRecord {
@@ -227,16 +232,23 @@ private struct SQLiteTransaction: StoreTransaction {
 
     func mfaDevice(serialNumber: String) throws -> MFADeviceRecord? {
         try MFADeviceRecord.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM mfaDevice WHERE serialNumber = ?"), arguments: [serialNumber])
+            db.cachedStatement(sql: "SELECT \(MFADeviceRecord.selection) FROM mfaDevice WHERE serialNumber = ?"),
+            arguments: [serialNumber])
     }
     func mfaDevices(userKey: String) throws -> [MFADeviceRecord] {
         try MFADeviceRecord.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM mfaDevice WHERE userKey = ? ORDER BY enableDate, serialNumber"),
+            db.cachedStatement(
+                sql: """
+                    SELECT \(MFADeviceRecord.selection) FROM mfaDevice WHERE userKey = ?
+                    ORDER BY enableDate, serialNumber
+                    """),
             arguments: [userKey])
     }
     func virtualMFADevices() throws -> [MFADeviceRecord] {
-        try MFADeviceRecord.filter(Column("kind") == MFADeviceKind.virtual.rawValue).order(Column("serialNumber"))
-            .fetchAll(db)
+        try MFADeviceRecord.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT \(MFADeviceRecord.selection) FROM mfaDevice WHERE kind = ? ORDER BY serialNumber"),
+            arguments: [MFADeviceKind.virtual.rawValue])
     }
     func save(_ device: MFADeviceRecord) throws { try device.save(db) }
     func saveVerificationState(of device: MFADeviceRecord) throws {
@@ -249,6 +261,21 @@ private struct SQLiteTransaction: StoreTransaction {
             device.driftSteps, device.lastUsedStep, device.failedAttempts, device.lockouts, device.lockedUntil,
             device.serialNumber,
         ])
+    }
+    func saveVerificationState(of device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord) throws -> Bool {
+        try db.cachedStatement(
+            sql: """
+                UPDATE mfaDevice SET driftSteps = ?, lastUsedStep = ?, failedAttempts = ?, lockouts = ?, lockedUntil = ?
+                WHERE serialNumber = ? AND kind = ? AND userKey IS ? AND seedCiphertext IS ? AND driftSteps = ?
+                AND lastUsedStep IS ? AND failedAttempts = ? AND lockouts = ? AND lockedUntil IS ?
+                """
+        ).execute(arguments: [
+            device.driftSteps, device.lastUsedStep, device.failedAttempts, device.lockouts, device.lockedUntil,
+            expected.serialNumber, expected.kind.rawValue, expected.userKey, expected.seedCiphertext,
+            expected.driftSteps, expected.lastUsedStep, expected.failedAttempts, expected.lockouts,
+            expected.lockedUntil,
+        ])
+        return db.changesCount == 1
     }
     func deleteMFADevice(serialNumber: String) throws { _ = try MFADeviceRecord.deleteOne(db, key: serialNumber) }
     func securityKey(serialNumber: String) throws -> SecurityKeyRecord? {

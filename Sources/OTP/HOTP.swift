@@ -8,6 +8,9 @@ public struct HOTP: Sendable {
     public let secret: [UInt8]
     public let digits: Int
     public let algorithm: OTPAlgorithm
+    private let mac: KeyedHMAC
+    /// 10^digits.
+    private let modulus: UInt64
 
     /// Throws when `secret` is empty or longer than ``maximumSecretLength``, or `digits` is outside ``allowedDigits``.
     public init(secret: [UInt8], digits: Int = 6, algorithm: OTPAlgorithm = .sha1) throws(OTPError) {
@@ -17,17 +20,25 @@ public struct HOTP: Sendable {
         self.secret = secret
         self.digits = digits
         self.algorithm = algorithm
-    }
-
-    /// The code for `counter`: dynamic truncation of HMAC(secret, big-endian counter), zero-padded to `digits`.
-    public func code(counter: UInt64) -> String {
-        let message = (0..<8).reversed().map { UInt8(truncatingIfNeeded: counter >> (8 * $0)) }
-        let mac = algorithm.authenticationCode(for: message, key: secret)
-        let offset = Int(mac[mac.count - 1] & 0x0F)
-        let truncated = mac[offset..<offset + 4].reduce(UInt64(0)) { $0 << 8 | UInt64($1) } & 0x7FFF_FFFF
+        mac = KeyedHMAC(algorithm: algorithm, key: secret)
         var modulus: UInt64 = 1
         for _ in 0..<digits { modulus *= 10 }
-        let number = String(truncated % modulus)
+        self.modulus = modulus
+    }
+
+    /// The code for `counter` as a number: dynamic truncation of HMAC(secret, big-endian counter), modulo 10^digits.
+    public func value(counter: UInt64) -> UInt64 {
+        let message = (0..<8).reversed().map { UInt8(truncatingIfNeeded: counter >> (8 * $0)) }
+        let truncated = mac.withAuthenticationCode(for: message) { digest in
+            let offset = Int(digest[digest.count - 1] & 0x0F)
+            return digest[offset..<offset + 4].reduce(UInt64(0)) { $0 << 8 | UInt64($1) } & 0x7FFF_FFFF
+        }
+        return truncated % modulus
+    }
+
+    /// The code for `counter`: ``value(counter:)`` zero-padded to `digits`.
+    public func code(counter: UInt64) -> String {
+        let number = String(value(counter: counter))
         return String(repeating: "0", count: digits - number.count) + number
     }
 }

@@ -25,6 +25,11 @@ public struct TOTP: Sendable, Equatable {
         hotp.code(counter: UInt64(bitPattern: step))
     }
 
+    /// The code of time step `step` as a number (``HOTP/value(counter:)``).
+    public func value(step: Int64) -> UInt64 {
+        hotp.value(counter: UInt64(bitPattern: step))
+    }
+
     /// The code valid at `unixTime`.
     public func code(at unixTime: Int64) -> String {
         code(step: step(at: unixTime))

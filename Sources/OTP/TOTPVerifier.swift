@@ -14,17 +14,14 @@ public struct TOTPVerifier: Sendable {
     /// nearest to currentStep first (the earlier step first on a tie).
     /// Returns nil when none, when window < 0, when code1 == code2, or when a code is not exactly `digits` ASCII digits.
     public func matchConsecutive(code1: String, code2: String, currentStep: Int64, window: Int) -> ConsecutiveMatch? {
-        guard window >= 0, isWellFormed(code1), isWellFormed(code2), code1 != code2 else { return nil }
-        let first = Array(code1.utf8)
-        let second = Array(code2.utf8)
+        guard window >= 0, code1 != code2, let first = number(code1), let second = number(code2) else { return nil }
         for distance in 0...Int64(min(window, Self.maximumWindow)) {
             for offset in distance == 0 ? [0] : [-distance, distance] {
                 let (firstStep, overflowFirst) = currentStep.addingReportingOverflow(offset)
                 let (secondStep, overflowSecond) = firstStep.addingReportingOverflow(1)
                 guard !overflowFirst, !overflowSecond else { continue }
-                if constantTimeEquals(Array(totp.code(step: firstStep).utf8), first),
-                    constantTimeEquals(Array(totp.code(step: secondStep).utf8), second)
-                {
+                // Codes are compared as whole numbers: one comparison, whatever digits differ.
+                if totp.value(step: firstStep) == first, totp.value(step: secondStep) == second {
                     return ConsecutiveMatch(firstStep: firstStep, secondStep: secondStep, drift: offset + 1)
                 }
             }
@@ -40,8 +37,7 @@ public struct TOTPVerifier: Sendable {
     public func verify(
         code: String, currentStep: Int64, drift: Int64, lastUsedStep: Int64?, tolerance: Int = 1
     ) -> TOTPVerification {
-        guard tolerance >= 0, isWellFormed(code) else { return .invalid }
-        let given = Array(code.utf8)
+        guard tolerance >= 0, let given = number(code) else { return .invalid }
         let (center, overflow) = currentStep.addingReportingOverflow(drift)
         guard !overflow else { return .invalid }
         let bound = Int64(min(tolerance, Self.maximumWindow))
@@ -50,7 +46,7 @@ public struct TOTPVerifier: Sendable {
         for distance in -bound...bound {
             let (step, overflowStep) = center.addingReportingOverflow(distance)
             guard !overflowStep else { continue }
-            guard constantTimeEquals(Array(totp.code(step: step).utf8), given) else { continue }
+            guard totp.value(step: step) == given else { continue }
             if let lastUsedStep, step <= lastUsedStep {
                 replayed = true
             } else if accepted.map({ distance.magnitude < $0.distance.magnitude }) ?? true {
@@ -64,10 +60,15 @@ public struct TOTPVerifier: Sendable {
         return replayed ? .replayed : .invalid
     }
 
-    /// Exactly `digits` ASCII digits.
-    private func isWellFormed(_ code: String) -> Bool {
-        code.utf8.count == totp.hotp.digits
-            && code.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    /// The code's value when it is exactly `digits` ASCII digits, else nil.
+    private func number(_ code: String) -> UInt64? {
+        guard code.utf8.count == totp.hotp.digits else { return nil }
+        var value: UInt64 = 0
+        for byte in code.utf8 {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = value * 10 + UInt64(byte - UInt8(ascii: "0"))
+        }
+        return value
     }
 }
 

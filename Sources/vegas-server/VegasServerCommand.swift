@@ -92,7 +92,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         umask(0o077)  // every file the server creates is owner-only
-        var logger = Logger(label: "vegas-server")
+        var logger = Logger(label: "vegas-server", factory: DeferredMetadataLogHandler.init)
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         var configuration = try data.configuration()
         configuration.host = host

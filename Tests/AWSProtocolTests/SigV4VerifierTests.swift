@@ -27,7 +27,16 @@ import Testing
         let auth = try SigV4Authorization.parse(request)
         let key = SigV4Canonical.signingKey(
             secret: secret, date: auth.scopeDate, region: auth.region, service: auth.service)
-        try SigV4Verifier.verify(auth, request: request, signingKey: key, now: Vectors.frozen)
+        let keyed = SigV4Canonical.KeyedSigningKey(key)
+        try SigV4Verifier.verify(auth, request: request, signingKey: keyed, now: Vectors.frozen)
+        // The keyed state is copied per request: the same key verifies again, and still refuses a tampered body.
+        try SigV4Verifier.verify(auth, request: request, signingKey: keyed, now: Vectors.frozen)
+        var tampered = request
+        tampered.body.append(UInt8(ascii: "x"))
+        #expect(throws: AWSError.self) {
+            try SigV4Verifier.verify(auth, request: tampered, signingKey: keyed, now: Vectors.frozen)
+        }
+        try SigV4Verifier.verify(auth, request: request, signingKey: keyed, now: Vectors.frozen)
     }
 
     @Test func rejectsATamperedBody() {

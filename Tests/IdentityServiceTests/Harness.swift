@@ -25,6 +25,8 @@ struct Harness {
     let service: IdentityService
     let clock: TestClock
     let root: Principal
+    private let secrets: SecretBox
+    private let configuration: IdentityServiceConfiguration
 
     init(configure: (inout IdentityServiceConfiguration) -> Void = { _ in }) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vegas-identity-\(UUID().uuidString)")
@@ -34,13 +36,23 @@ struct Harness {
         var configuration = IdentityServiceConfiguration()
         configuration.passwordHasher = PasswordHasher(log2Rounds: 4)
         configure(&configuration)
+        self.configuration = configuration
+        secrets = try SecretBox(masterKey: Identifiers.randomBytes(32))
         let clock = self.clock
         service = IdentityService(
-            store: store, secrets: try SecretBox(masterKey: Identifiers.randomBytes(32)), configuration: configuration,
-            metrics: NOOPMetricsHandler.instance, logger: Logger(label: "test"), clock: { clock.now })
+            store: store, secrets: secrets, configuration: configuration, metrics: NOOPMetricsHandler.instance,
+            logger: Logger(label: "test"), clock: { clock.now })
         let bootstrap = try await service.bootstrap(accountId: "123456789012", pinnedRootKey: nil)
         root = try await service.caller(accessKeyId: bootstrap.newRootCredentials!.accessKeyId, securityToken: nil)
             .principal
+    }
+
+    /// A second server on the same store and master key, with caches of its own, as instances sharing a database are.
+    func otherServer() -> IdentityService {
+        let clock = self.clock
+        return IdentityService(
+            store: store, secrets: secrets, configuration: configuration, metrics: NOOPMetricsHandler.instance,
+            logger: Logger(label: "test-other"), clock: { clock.now })
     }
 
     /// A user with its own long-term key, as a principal.

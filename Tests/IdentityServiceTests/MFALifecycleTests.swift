@@ -144,6 +144,34 @@ struct MFALifecycleTests {
         #expect(gone?.code == "NoSuchEntity")
     }
 
+    @Test("a device deleted and created again under the same serial is checked with its new seed, not the old one")
+    func recreatedDeviceUsesItsNewSeed() async throws {
+        let h = try await Harness()
+        let alice = try await h.user("alice")
+        let (serial, oldTOTP) = try await h.enabledDevice("alice-phone", for: "alice")
+        _ = try await h.service.getSessionToken(
+            alice, durationSeconds: 900, serialNumber: serial, tokenCode: h.code(oldTOTP, offset: 1))
+        try await h.service.deactivateMFADevice(h.root, userName: "alice", serialNumber: serial)
+        try await h.service.deleteVirtualMFADevice(h.root, serialNumber: serial)
+
+        let (sameSerial, newTOTP) = try await h.device("alice-phone")
+        #expect(sameSerial == serial)
+        h.clock.advance(300)
+        try await h.service.enableMFADevice(
+            h.root, userName: "alice", serialNumber: serial, code1: h.code(newTOTP, offset: -1),
+            code2: h.code(newTOTP))
+        let oldSeedCode = h.code(oldTOTP, offset: 1)
+        if oldSeedCode != h.code(newTOTP, offset: 1) {
+            let refused = await awsError {
+                _ = try await h.service.getSessionToken(
+                    alice, durationSeconds: 900, serialNumber: serial, tokenCode: oldSeedCode)
+            }
+            #expect(refused?.code == "AccessDenied")
+        }
+        _ = try await h.service.getSessionToken(
+            alice, durationSeconds: 900, serialNumber: serial, tokenCode: h.code(newTOTP, offset: 1))
+    }
+
     @Test("ListVirtualMFADevices filters by assignment and names the user")
     func listVirtual() async throws {
         let h = try await Harness()

@@ -41,6 +41,39 @@ struct STSTests {
             alice, durationSeconds: 900, serialNumber: serial, tokenCode: h.code(totp, offset: 1))
     }
 
+    @Test("two servers on one store: a code one accepted is refused by the other, whatever the other last saw")
+    func replayAcrossServers() async throws {
+        let h = try await Harness()
+        let other = h.otherServer()
+        let alice = try await h.user("alice")
+        let (serial, totp) = try await h.enabledDevice("alice-phone", for: "alice")
+        // Each server checks the device once, so each holds its own picture of it.
+        let first = h.code(totp, offset: 1)
+        _ = try await h.service.getSessionToken(alice, durationSeconds: 900, serialNumber: serial, tokenCode: first)
+        let replayedOnOther = await awsError {
+            _ = try await other.getSessionToken(alice, durationSeconds: 900, serialNumber: serial, tokenCode: first)
+        }
+        #expect(replayedOnOther == AWSError.accessDenied(Self.invalidCode))
+
+        // The first server accepts the next step's code; the other's picture still has the older last used step.
+        h.clock.advance(30)
+        let second = h.code(totp, offset: 1)
+        _ = try await h.service.getSessionToken(alice, durationSeconds: 900, serialNumber: serial, tokenCode: second)
+        let replayed = await awsError {
+            _ = try await other.getSessionToken(alice, durationSeconds: 900, serialNumber: serial, tokenCode: second)
+        }
+        #expect(replayed == AWSError.accessDenied(Self.invalidCode))
+
+        // A device deactivated on one server is unknown to the other at once.
+        try await h.service.deactivateMFADevice(h.root, userName: "alice", serialNumber: serial)
+        h.clock.advance(30)
+        let afterDeactivation = await awsError {
+            _ = try await other.getSessionToken(
+                alice, durationSeconds: 900, serialNumber: serial, tokenCode: h.code(totp, offset: 1))
+        }
+        #expect(afterDeactivation == AWSError.accessDenied(Self.unknownSerial))
+    }
+
     @Test("twenty concurrent calls with one code: exactly one succeeds")
     func concurrentReplay() async throws {
         let h = try await Harness()

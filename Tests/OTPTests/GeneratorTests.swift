@@ -49,6 +49,18 @@ struct GeneratorTests {
         #expect(try HOTP(secret: Fixtures.sha1Secret, digits: 7).code(counter: 0) == "4755224")
     }
 
+    @Test("value(counter:) is the code as a number, and one generator gives the same codes on every call")
+    func valueMatchesCode() throws {
+        for algorithm in OTPAlgorithm.allCases {
+            let hotp = try HOTP(secret: Fixtures.sha1Secret, digits: 8, algorithm: algorithm)
+            for counter: UInt64 in [0, 1, 9, 1 << 40, .max] {
+                #expect(hotp.value(counter: counter) == UInt64(hotp.code(counter: counter)))
+                #expect(hotp.code(counter: counter) == hotp.code(counter: counter))
+            }
+        }
+        #expect(try HOTP(secret: Fixtures.sha1Secret, digits: 10).value(counter: 0) == 1_284_755_224)
+    }
+
     @Test("init rejects empty/oversized secrets, digits outside 6...10 and periods outside 1...3600")
     func initValidation() throws {
         #expect(throws: OTPError.emptySecret) { try HOTP(secret: []) }
