@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// AWS's URI encoding (RFC 3986: only `A-Z a-z 0-9 - _ . ~` stay literal, everything else is `%XX` with
 /// upper-case hex over UTF-8), and form bodies built with it, for clients.
 public enum AWSPercentEncoding {
@@ -26,8 +32,8 @@ public enum AWSPercentEncoding {
                 bytes.append(byte)
             } else {
                 bytes.append(UInt8(ascii: "%"))
-                bytes.append(Hex.upperDigits[Int(byte >> 4)])
-                bytes.append(Hex.upperDigits[Int(byte & 0x0F)])
+                bytes.append(Hex.upperDigit(byte >> 4))
+                bytes.append(Hex.upperDigit(byte & 0x0F))
             }
         }
     }
@@ -45,23 +51,37 @@ public enum AWSPercentEncoding {
 
 /// Hexadecimal digits.
 public enum Hex {
-    static let upperDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-    static let lowerDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// The upper-case hex digit of `nibble` (0–15).
+    static func upperDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") - 10 + nibble
+    }
+
+    /// The lower-case hex digit of `nibble` (0–15).
+    public static func lowerDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+    }
 
     /// Lower-case hex of `bytes` (SigV4 hashes and signatures), appended to `output`.
-    static func appendLower(_ bytes: some Sequence<UInt8>, to output: inout [UInt8]) {
-        for byte in bytes {
-            output.append(lowerDigits[Int(byte >> 4)])
-            output.append(lowerDigits[Int(byte & 0x0F)])
+    static func appendLower(_ bytes: some ContiguousBytes, to output: inout [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            for byte in raw {
+                output.append(lowerDigit(byte >> 4))
+                output.append(lowerDigit(byte & 0x0F))
+            }
         }
     }
 
     /// Lower-case hex of `bytes`, e.g. of a SHA-256 digest.
-    public static func lower(_ bytes: some Sequence<UInt8>) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(64)
-        appendLower(bytes, to: &output)
-        return String(decoding: output, as: UTF8.self)
+    public static func lower(_ bytes: some ContiguousBytes) -> String {
+        bytes.withUnsafeBytes { raw in
+            String(unsafeUninitializedCapacity: 2 * raw.count) { output in
+                for (index, byte) in raw.enumerated() {
+                    output[2 * index] = lowerDigit(byte >> 4)
+                    output[2 * index + 1] = lowerDigit(byte & 0x0F)
+                }
+                return 2 * raw.count
+            }
+        }
     }
 
     /// The value of one hex digit (either case), or nil.

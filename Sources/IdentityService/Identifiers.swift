@@ -39,13 +39,25 @@ public enum Identifiers {
     /// request counter mixed into the last eight, so ids are unique without a system call per request (`UUID()` opens
     /// and reads /dev/urandom on every call on Linux).
     public static func requestId() -> String {
-        var bytes = requestIdBase
-        withUnsafeBytes(of: requestCount.add(1, ordering: .relaxed).newValue.bigEndian) { counter in
-            for index in 0..<8 { bytes[8 + index] ^= counter[index] }
+        let base = requestIdBase
+        let counter = requestCount.add(1, ordering: .relaxed).newValue
+        return String(unsafeUninitializedCapacity: 36) { output in
+            var position = 0
+            for index in 0..<16 {
+                var byte = base[index]
+                if index >= 8 { byte ^= UInt8(truncatingIfNeeded: counter >> (8 * (15 - index))) }
+                if index == 6 { byte = byte & 0x0F | 0x40 }  // version 4
+                if index == 8 { byte = byte & 0x3F | 0x80 }  // the RFC 4122 variant
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    output[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                output[position] = Hex.lowerDigit(byte >> 4)
+                output[position + 1] = Hex.lowerDigit(byte & 0x0F)
+                position += 2
+            }
+            return position
         }
-        bytes[6] = bytes[6] & 0x0F | 0x40  // version 4
-        bytes[8] = bytes[8] & 0x3F | 0x80  // the RFC 4122 variant
-        return [0..<4, 4..<6, 6..<8, 8..<10, 10..<16].map { Hex.lower(bytes[$0]) }.joined(separator: "-")
     }
 
     private static let requestIdBase = randomBytes(16)

@@ -152,6 +152,20 @@ import Testing
         #expect(AWSPercentEncoding.encode("/a b/c", encodeSlash: false) == "/a%20b/c")
     }
 
+    @Test("every byte is encoded as %XX with upper-case hex, and hex-encoded in lower case")
+    func everyByte() {
+        let bytes = (0...255).map { UInt8($0) }
+        let padded = bytes.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }
+        #expect(Hex.lower(bytes) == padded.joined())
+        #expect(Hex.lower([UInt8]()) == "")
+        let reserved = bytes.filter { !Character(Unicode.Scalar($0)).isLetter && !Character(Unicode.Scalar($0)).isNumber }
+            .filter { $0 < 0x80 && !"-_.~".utf8.contains($0) }
+        for byte in reserved {
+            let encoded = AWSPercentEncoding.encode(String(decoding: [byte], as: UTF8.self))
+            #expect(encoded == "%" + padded[Int(byte)].uppercased())
+        }
+    }
+
     @Test func formBodyReproducesTheReferenceBody() {
         let body = AWSPercentEncoding.formBody([
             ("Action", "GetSessionToken"), ("Version", "2011-06-15"), ("DurationSeconds", "3600"),
