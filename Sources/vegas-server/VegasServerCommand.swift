@@ -179,8 +179,9 @@ struct ImportU2FKey: AsyncParsableCommand {
     @Option(help: "The device name shown at sign-in.") var name: String
     // Base64url values may begin with "-" (one in 64 key handles does), so these take the next argument as it is.
     @Option(parsing: .unconditional, help: "The U2F key handle (credential id), base64url.") var keyHandle: String
-    @Option(parsing: .unconditional,
-            help: "The U2F public key: the 65-byte uncompressed P-256 point (04‖x‖y), base64url.") var publicKey: String
+    @Option(
+        parsing: .unconditional,
+        help: "The U2F public key: the 65-byte uncompressed P-256 point (04‖x‖y), base64url.") var publicKey: String
     @Option(help: "The last signature counter the U2F server saw.") var counter: UInt32 = 0
 
     func run() async throws {

@@ -158,9 +158,8 @@ import Testing
         let padded = bytes.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }
         #expect(Hex.lower(bytes) == padded.joined())
         #expect(Hex.lower([UInt8]()) == "")
-        let reserved = bytes.filter { !Character(Unicode.Scalar($0)).isLetter && !Character(Unicode.Scalar($0)).isNumber }
-            .filter { $0 < 0x80 && !"-_.~".utf8.contains($0) }
-        for byte in reserved {
+        let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~".utf8)
+        for byte in bytes where byte < 0x80 && !unreserved.contains(byte) {
             let encoded = AWSPercentEncoding.encode(String(decoding: [byte], as: UTF8.self))
             #expect(encoded == "%" + padded[Int(byte)].uppercased())
         }
