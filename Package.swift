@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "Vault",
             dependencies: [
-                "OTP",
+                "AtomicFile", "OTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
@@ -132,6 +132,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AWSConfigTests", dependencies: ["AWSConfig", "AWSProtocol", "TestSupport"]),
+        .testTarget(name: "AtomicFileTests", dependencies: ["AtomicFile"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP"]),
         .testTarget(name: "YubiKeyTests", dependencies: ["YubiKey", "TestSupport"]),
         .testTarget(

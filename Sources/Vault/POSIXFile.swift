@@ -27,21 +27,6 @@ struct POSIXFile: ~Copyable {
         return POSIXFile(descriptor: descriptor, path: path)
     }
 
-    /// Creates and opens a new file `<directory>/<prefix>XXXXXX` with mode 0600.
-    static func makeTemporary(in directory: String, prefix: String) throws(VaultError) -> POSIXFile {
-        var template = Array(joinPath(directory, prefix + "XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard descriptor >= 0 else { throw .systemCall("create a temporary file", path: path) }
-        let file = POSIXFile(descriptor: descriptor, path: path)
-        guard fcntl(descriptor, F_SETFD, FD_CLOEXEC) == 0 else {
-            let error = VaultError.systemCall("set close-on-exec", path: path)
-            POSIXPath.remove(path)
-            throw error
-        }
-        return file
-    }
-
     private init(descriptor: Int32, path: String) {
         self.descriptor = descriptor
         self.path = path
@@ -77,20 +62,6 @@ struct POSIXFile: ~Copyable {
         }
     }
 
-    func writeAll(_ bytes: [UInt8]) throws(VaultError) {
-        var written = 0
-        while written < bytes.count {
-            let count = retryingInterrupts {
-                bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            }
-            guard count > 0 else { throw .systemCall("write", path: path) }
-            written += count
-        }
-    }
-
-    func sync() throws(VaultError) {
-        guard fsync(descriptor) == 0 else { throw .systemCall("sync", path: path) }
-    }
 }
 
 /// File-system operations on paths, with the same error convention as ``POSIXFile``.
@@ -110,33 +81,6 @@ enum POSIXPath {
         }
     }
 
-    static func move(_ source: String, to destination: String) throws(VaultError) {
-        guard rename(source, destination) == 0 else { throw .systemCall("rename to \(destination)", path: source) }
-    }
-
-    static func remove(_ path: String) {
-        unlink(path)
-    }
-
-    /// Removes the files in `directory` whose names are `prefix` followed by exactly `suffixLength` characters.
-    static func removeFiles(in directory: String, prefix: String, suffixLength: Int) {
-        guard let stream = opendir(directory) else { return }
-        defer { closedir(stream) }
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name.hasPrefix(prefix) && name.utf8.count == prefix.utf8.count + suffixLength {
-                remove(joinPath(directory, name))
-            }
-        }
-    }
-
-    /// Makes a rename in `directory` durable.
-    static func syncDirectory(_ directory: String) throws(VaultError) {
-        let handle = try POSIXFile(opening: directory, flags: O_RDONLY | O_DIRECTORY)
-        try handle.sync()
-    }
 }
 
 /// `directory/name`, without doubling a trailing '/'; `name` alone when `directory` is empty.

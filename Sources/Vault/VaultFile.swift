@@ -1,3 +1,5 @@
+import AtomicFile
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -9,8 +11,8 @@
 /// The vault on disk.
 ///
 /// Every access holds a `flock` on the sibling ``lockPath`` (shared to read, exclusive to update), so concurrent
-/// processes doing read-modify-write lose nothing. A write goes to a temporary file in the same directory, which is
-/// synced, renamed over the vault, and the directory synced: a crash leaves either the old or the new vault (and a
+/// processes doing read-modify-write lose nothing. A write goes through ``AtomicFile`` (a temporary file in the same
+/// directory, synced, renamed over the vault, and the directory synced): a crash leaves either the old or the new vault (and a
 /// stray `.<name>.XXXXXX` file, which the next update removes). The vault and lock file are created with mode 0600,
 /// missing directories with mode 0700.
 public struct VaultFile: Sendable {
@@ -80,7 +82,8 @@ public struct VaultFile: Sendable {
             return try VaultFormat.seal(contents, key: VaultKey(passphrase: passphrase, parameters: parameters))
         }
         try replace(with: sealed)
-        removeTemporariesOfCrashedWriters()
+        // Writers create temporary files only while holding the exclusive lock, so under it any left are a crash's.
+        AtomicFile.removeTemporaries(of: path)
         lock.release()
         return result
     }
@@ -90,18 +93,9 @@ public struct VaultFile: Sendable {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    private var fileName: String {
-        String(path[(path.lastIndex(of: "/").map(path.index(after:)) ?? path.startIndex)...])
-    }
-
     private func readBytes() throws(VaultError) -> [UInt8]? {
         guard let file = try POSIXFile.openForReadingIfPresent(path) else { return nil }
         return try file.readAll(limit: VaultFormat.maximumFileSize)
-    }
-
-    /// Writers create temporary files only while holding the exclusive lock, so under it any left are a crash's.
-    private func removeTemporariesOfCrashedWriters() {
-        POSIXPath.removeFiles(in: directory, prefix: temporaryPrefix, suffixLength: 6)
     }
 
     /// Runs `body`, attributing its errors to this vault's path.
@@ -113,20 +107,11 @@ public struct VaultFile: Sendable {
         }
     }
 
-    /// Temporary files are `.<file name>.XXXXXX`, in the vault's directory.
-    private var temporaryPrefix: String { "." + fileName + "." }
-
     private func replace(with bytes: [UInt8]) throws(VaultError) {
-        let temporary = try POSIXFile.makeTemporary(in: directory, prefix: temporaryPrefix)
         do {
-            try temporary.writeAll(bytes)
-            try temporary.sync()
-            try POSIXPath.move(temporary.path, to: path)
+            try AtomicFile.write(bytes, to: path)
         } catch {
-            POSIXPath.remove(temporary.path)
-            throw error
+            throw VaultError(.io(operation: error.operation, message: error.message), path: path)
         }
-        temporary.release()
-        try POSIXPath.syncDirectory(directory)
     }
 }
