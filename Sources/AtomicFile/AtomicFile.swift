@@ -23,8 +23,9 @@ public enum AtomicFile {
         public var description: String { "cannot write \(path): \(operation): \(message)" }
     }
 
-    /// Replaces the file at `path` with `bytes`, giving it `mode` (exactly: the umask does not apply). On failure the
-    /// previous file is untouched and the temporary file removed.
+    /// Replaces the file at `path` with `bytes`, giving it `mode` (exactly: the umask does not apply). When creating,
+    /// writing or renaming fails, the previous file is untouched and the temporary file removed; a failure to flush the
+    /// directory is thrown after the new file is in place, since the rename may then not survive a crash.
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws(Error) {
         func failure(_ operation: String) -> Error {
             Error(path: path, operation: operation, message: String(cString: strerror(errno)))

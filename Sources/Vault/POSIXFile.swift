@@ -61,7 +61,6 @@ struct POSIXFile: ~Copyable {
             }
         }
     }
-
 }
 
 /// File-system operations on paths, with the same error convention as ``POSIXFile``.
@@ -80,7 +79,6 @@ enum POSIXPath {
             }
         }
     }
-
 }
 
 /// `directory/name`, without doubling a trailing '/'; `name` alone when `directory` is empty.

@@ -11,9 +11,9 @@ import AtomicFile
 /// The vault on disk.
 ///
 /// Every access holds a `flock` on the sibling ``lockPath`` (shared to read, exclusive to update), so concurrent
-/// processes doing read-modify-write lose nothing. A write goes through ``AtomicFile`` (a temporary file in the same
-/// directory, synced, renamed over the vault, and the directory synced): a crash leaves either the old or the new vault (and a
-/// stray `.<name>.XXXXXX` file, which the next update removes). The vault and lock file are created with mode 0600,
+/// processes doing read-modify-write lose nothing. A write goes through `AtomicFile` (a temporary file in the same
+/// directory, synced, renamed over the vault, and the directory synced): a crash leaves either the old or the new vault
+/// (and a stray `.<name>.XXXXXX` file, which the next update removes). The vault and lock file are created with mode 0600,
 /// missing directories with mode 0700.
 public struct VaultFile: Sendable {
     public let path: String
