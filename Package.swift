@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure cores: no I/O.
@@ -86,7 +87,13 @@ let package = Package(
         ),
         .target(
             name: "IdentityStore",
-            dependencies: ["IdentityService", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "IdentityService",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(
             name: "VegasServer",
@@ -101,12 +108,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
             name: "vegas-server",
             dependencies: [
-                "VegasServer", "WebAuthn", "IdentityService",
+                "VegasServer", "WebAuthn", "IdentityService", "IdentityStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -118,7 +126,7 @@ let package = Package(
         .testTarget(name: "KeyStorageTests", dependencies: ["KeyStorage", "TestSupport"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         // Helpers shared by test targets (running the Python implementations tests compare against).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ChildProcess"], path: "Tests/TestSupport"),
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol", "TestSupport"]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
         .testTarget(
@@ -141,11 +149,13 @@ let package = Package(
                 "AWSClient", "AWSProtocol", "OTP", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "IdentityServiceTests", dependencies: ["IdentityService", "IdentityStore", "OTP"]),
+        .testTarget(
+            name: "IdentityServiceTests", dependencies: ["IdentityService", "IdentityStore", "OTP", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "VegasServerTests",
             dependencies: [
-                "VegasServer", "AWSProtocol", "OTP",
+                "VegasServer", "IdentityStore", "AWSProtocol", "OTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

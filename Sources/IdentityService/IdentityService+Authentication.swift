@@ -29,9 +29,9 @@ extension IdentityService {
     private func loadCaller(accessKeyId: String, securityToken: String?, now: Date) async throws -> KnownCaller {
         let secrets = self.secrets
         return try await store.read { tx in
-            let account = try self.account(tx)
+            let account = try await self.account(tx)
             if accessKeyId.hasPrefix("ASIA") {
-                guard let session = try tx.session(accessKeyId: accessKeyId), let securityToken,
+                guard let session = try await tx.session(accessKeyId: accessKeyId), let securityToken,
                     constantTimeEquals(Identifiers.tokenHash(securityToken), session.tokenHash)
                 else { throw AWSError.invalidClientTokenId }
                 guard session.expiration > now else { throw AWSError.expiredToken }
@@ -40,7 +40,7 @@ extension IdentityService {
                 switch session.origin {
                 case .sessionToken:
                     if let userName = session.userName {
-                        guard let user = try tx.user(nameKey: userName.lowercased()) else {
+                        guard let user = try await tx.user(nameKey: userName.lowercased()) else {
                             throw AWSError.invalidClientTokenId
                         }
                         kind = .user(user)
@@ -48,7 +48,7 @@ extension IdentityService {
                         kind = .root
                     }
                 case .assumedRole:
-                    guard let roleName = session.roleName, let role = try tx.role(nameKey: roleName.lowercased()),
+                    guard let roleName = session.roleName, let role = try await tx.role(nameKey: roleName.lowercased()),
                         let sessionName = session.roleSessionName
                     else { throw AWSError.invalidClientTokenId }
                     kind = .assumedRole(role, sessionName: sessionName)
@@ -57,12 +57,12 @@ extension IdentityService {
                     principal: Principal(accountId: account.accountId, kind: kind, session: session),
                     secretAccessKey: String(decoding: secret, as: UTF8.self))
             }
-            guard securityToken == nil, let key = try tx.accessKey(id: accessKeyId), key.isActive else {
+            guard securityToken == nil, let key = try await tx.accessKey(id: accessKeyId), key.isActive else {
                 throw AWSError.invalidClientTokenId
             }
             let kind: Principal.Kind
             if let userName = key.userName {
-                guard let user = try tx.user(nameKey: userName.lowercased()) else {
+                guard let user = try await tx.user(nameKey: userName.lowercased()) else {
                     throw AWSError.invalidClientTokenId
                 }
                 kind = .user(user)

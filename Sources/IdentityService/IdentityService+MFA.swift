@@ -18,7 +18,7 @@ public struct NewVirtualMFADevice: Sendable {
 }
 
 /// A virtual device offered in the console and not stored yet: its seed lives in the browser's server-side session.
-public struct VirtualMFADeviceOffer: Sendable {
+public struct VirtualMFADeviceOffer: Sendable, Codable {
     public let name: String
     public let serialNumber: String
     let seed: [UInt8]
@@ -71,15 +71,15 @@ extension IdentityService {
         let now = clock()
         let secrets = self.secrets
         let (record, account) = try await store.write { tx in
-            let account = try self.account(tx)
-            if try tx.mfaDevice(serialNumber: provisionalSerial) != nil {
+            let account = try await self.account(tx)
+            if try await tx.mfaDevice(serialNumber: provisionalSerial) != nil {
                 throw AWSError.entityAlreadyExists("MFADevice entity at the same path and name already exists.")
             }
             let record = MFADeviceRecord(
                 serialNumber: provisionalSerial, kind: .virtual, name: name, path: path,
                 seedCiphertext: secrets.seal(seed, context: Self.seedContext(provisionalSerial)), createDate: now)
-            try tx.save(record)
-            try tx.setTags(tags, serialNumber: provisionalSerial)
+            try await tx.save(record)
+            try await tx.setTags(tags, serialNumber: provisionalSerial)
             return (record, account)
         }
         let provisioning = try provisioning(name: name, seed: seed, account: account)
@@ -110,10 +110,10 @@ extension IdentityService {
         try authorizeIAM(caller, action: "CreateVirtualMFADevice", targetUserKey: nil, resource: serial)
         try Self.checkDeviceName(name)
         let account = try await store.read { tx -> AccountRecord in
-            if try tx.mfaDevice(serialNumber: serial) != nil {
+            if try await tx.mfaDevice(serialNumber: serial) != nil {
                 throw AWSError.entityAlreadyExists("MFADevice entity at the same path and name already exists.")
             }
-            return try self.account(tx)
+            return try await self.account(tx)
         }
         let seed = Identifiers.randomBytes(Self.seedByteCount)
         let provisioning = try provisioning(name: name, seed: seed, account: account)
@@ -152,13 +152,14 @@ extension IdentityService {
         device.assign(toUserKey: key, userName: userName, at: now, learning: match)
         let record = device
         try await store.write { tx in
-            if try tx.mfaDevice(serialNumber: record.serialNumber) != nil {
+            if try await tx.mfaDevice(serialNumber: record.serialNumber) != nil {
                 throw AWSError.entityAlreadyExists(alreadyExists)
             }
-            try self.checkRoomForDevice(tx, userKey: key)
-            try tx.save(record)
+            try await self.checkRoomForDevice(tx, userKey: key)
+            try await tx.save(record)
+            try await tx.bumpRevision()
         }
-        assignedDevices.removeAll()
+        dropCaches()
         logger.info("MFA device assigned", metadata: ["serial": "\(record.serialNumber)", "kind": "\(record.kind)"])
         return record
     }
@@ -177,19 +178,20 @@ extension IdentityService {
         guard let key else { throw AWSError.validation("Must specify userName when calling with non-User credentials") }
         let now = clock()
         try await store.write { tx in
-            let owner = try self.ownerName(tx, caller, userName: userName)
-            guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.kind == .virtual else {
+            let owner = try await self.ownerName(tx, caller, userName: userName)
+            guard var device = try await tx.mfaDevice(serialNumber: serialNumber), device.kind == .virtual else {
                 throw AWSError.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
             }
             guard device.userKey == nil else { throw AWSError.entityAlreadyExists("MFA Device is already in use.") }
-            try self.checkRoomForDevice(tx, userKey: key)
+            try await self.checkRoomForDevice(tx, userKey: key)
             guard let match = try self.consecutiveMatch(device, code1: code1, code2: code2, now: now) else {
                 throw AWSError.invalidAuthenticationCode()
             }
             device.assign(toUserKey: key, userName: owner, at: now, learning: match)
-            try tx.save(device)
+            try await tx.save(device)
+            try await tx.bumpRevision()
         }
-        assignedDevices.removeAll()
+        dropCaches()
         logger.info("MFA device enabled", metadata: ["serial": "\(serialNumber)", "user": "\(key)"])
     }
 
@@ -229,8 +231,8 @@ extension IdentityService {
             caller, action: "ResyncMFADevice", targetUserKey: key, resource: userARN(caller.accountId, userName))
         let now = clock()
         try await store.write { tx in
-            _ = try self.existingUser(tx, key, userName)
-            guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.userKey == key else {
+            _ = try await self.existingUser(tx, key, userName)
+            guard var device = try await tx.mfaDevice(serialNumber: serialNumber), device.userKey == key else {
                 throw AWSError.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
             }
             guard device.kind != .securityKey,
@@ -239,10 +241,8 @@ extension IdentityService {
             else { throw AWSError.invalidAuthenticationCode() }
             device.driftSteps = match.drift
             device.lastUsedStep = match.secondStep
-            device.failedAttempts = 0
-            device.lockouts = 0
-            device.lockedUntil = nil
-            try tx.saveVerificationState(of: device)
+            device.lockout.reset()
+            try await tx.saveVerificationState(of: device)
         }
     }
 
@@ -271,8 +271,8 @@ extension IdentityService {
             caller, action: "DeactivateMFADevice", targetUserKey: key,
             resource: userARN(caller.accountId, userName ?? caller.userName))
         try await store.write { tx in
-            if let userName { _ = try self.existingUser(tx, userName.lowercased(), userName) }
-            guard var device = try tx.mfaDevice(serialNumber: serialNumber), device.userKey != nil,
+            if let userName { _ = try await self.existingUser(tx, userName.lowercased(), userName) }
+            guard var device = try await tx.mfaDevice(serialNumber: serialNumber), device.userKey != nil,
                 device.userKey == key
             else {
                 throw AWSError.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
@@ -283,28 +283,27 @@ extension IdentityService {
                 device.enableDate = nil
                 device.lastUsedStep = nil
                 device.driftSteps = 0
-                device.failedAttempts = 0
-                device.lockouts = 0
-                device.lockedUntil = nil
-                try tx.save(device)
+                device.lockout.reset()
+                try await tx.save(device)
             } else {
-                try tx.deleteMFADevice(serialNumber: serialNumber)
+                try await tx.deleteMFADevice(serialNumber: serialNumber)
             }
+            try await tx.bumpRevision()
         }
-        assignedDevices.removeAll()
+        dropCaches()
         logger.info("MFA device deactivated", metadata: ["serial": "\(serialNumber)"])
     }
 
     public func deleteVirtualMFADevice(_ caller: Principal, serialNumber: String) async throws {
         try authorizeIAM(caller, action: "DeleteVirtualMFADevice", targetUserKey: nil, resource: serialNumber)
         try await store.write { tx in
-            guard let device = try tx.mfaDevice(serialNumber: serialNumber), device.kind == .virtual else {
+            guard let device = try await tx.mfaDevice(serialNumber: serialNumber), device.kind == .virtual else {
                 throw AWSError.noSuchEntity("VirtualMFADevice with serial number \(serialNumber) doesn't exist.")
             }
             guard device.userKey == nil else {
                 throw AWSError.deleteConflict("MFA VirtualDevice in use. Must deactivate first.")
             }
-            try tx.deleteMFADevice(serialNumber: serialNumber)
+            try await tx.deleteMFADevice(serialNumber: serialNumber)
         }
     }
 
@@ -321,8 +320,8 @@ extension IdentityService {
         if let cached = assignedDevices.lookup(key, now: now) { return cached }
         let generation = assignedDevices.generation
         let devices = try await store.read { tx in
-            if let userName { _ = try self.existingUser(tx, userName.lowercased(), userName) }
-            return try tx.mfaDevices(userKey: key)
+            if let userName { _ = try await self.existingUser(tx, userName.lowercased(), userName) }
+            return try await tx.mfaDevices(userKey: key)
         }
         assignedDevices.store(devices, for: key, now: now, generation: generation)
         return devices
@@ -336,15 +335,17 @@ extension IdentityService {
     {
         try authorizeIAM(caller, action: "ListVirtualMFADevices", targetUserKey: nil, resource: "*")
         return try await store.read { tx in
-            try tx.virtualMFADevices().compactMap { device in
-                let assigned = device.userKey != nil
-                switch status {
-                case .assigned where !assigned, .unassigned where assigned: return nil
-                default: break
+            var listed: [(device: MFADeviceRecord, user: UserRecord?)] = []
+            for device in try await tx.virtualMFADevices() {
+                switch (status, device.userKey) {
+                case (.assigned, nil), (.unassigned, .some): continue
+                case (_, let key?) where key != Principal.rootUserKey:
+                    listed.append((device, try await tx.user(nameKey: key)))
+                default:
+                    listed.append((device, nil))
                 }
-                let user = try device.userKey.flatMap { $0 == Principal.rootUserKey ? nil : try tx.user(nameKey: $0) }
-                return (device, user)
             }
+            return listed
         }
     }
 
@@ -355,7 +356,7 @@ extension IdentityService {
         let key = targetUserKey(caller, userName: userName)
         try authorizeIAM(caller, action: "GetMFADevice", targetUserKey: key, resource: serialNumber)
         return try await store.read { tx in
-            guard let device = try tx.mfaDevice(serialNumber: serialNumber), device.kind == .securityKey,
+            guard let device = try await tx.mfaDevice(serialNumber: serialNumber), device.kind == .securityKey,
                 caller.isRoot && userName == nil || device.userKey == key
             else {
                 throw AWSError.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
@@ -386,8 +387,9 @@ extension IdentityService {
 
     public func listMFADeviceTags(_ caller: Principal, serialNumber: String) async throws -> [TagRecord] {
         try await store.read { tx in
-            let device = try self.taggableDevice(tx, caller, action: "ListMFADeviceTags", serialNumber: serialNumber)
-            return try tx.tags(serialNumber: device.serialNumber).sorted { $0.key < $1.key }
+            let device = try await self.taggableDevice(
+                tx, caller, action: "ListMFADeviceTags", serialNumber: serialNumber)
+            return try await tx.tags(serialNumber: device.serialNumber).sorted { $0.key < $1.key }
         }
     }
 
@@ -396,18 +398,19 @@ extension IdentityService {
         _ change: @escaping @Sendable ([TagRecord]) throws -> [TagRecord]
     ) async throws {
         try await store.write { tx in
-            let device = try self.taggableDevice(tx, caller, action: action, serialNumber: serialNumber)
-            try tx.setTags(change(try tx.tags(serialNumber: device.serialNumber)), serialNumber: device.serialNumber)
+            let device = try await self.taggableDevice(tx, caller, action: action, serialNumber: serialNumber)
+            try await tx.setTags(
+                change(try await tx.tags(serialNumber: device.serialNumber)), serialNumber: device.serialNumber)
         }
     }
 
     /// A virtual device the caller may tag: root any, a user its own or an unassigned one.
     private func taggableDevice(
         _ tx: any StoreTransaction, _ caller: Principal, action: String, serialNumber: String
-    ) throws
+    ) async throws
         -> MFADeviceRecord
     {
-        guard let device = try tx.mfaDevice(serialNumber: serialNumber), device.kind == .virtual else {
+        guard let device = try await tx.mfaDevice(serialNumber: serialNumber), device.kind == .virtual else {
             throw AWSError.noSuchEntity("VirtualMFADevice with serial number \(serialNumber) doesn't exist.")
         }
         try authorizeIAM(caller, action: action, targetUserKey: device.userKey, resource: serialNumber)
@@ -415,9 +418,9 @@ extension IdentityService {
     }
 
     /// Refuses a new device for a user who already has the most (AWS: 8, of any kind).
-    func checkRoomForDevice(_ tx: any StoreTransaction, userKey: String) throws {
+    func checkRoomForDevice(_ tx: any StoreTransaction, userKey: String) async throws {
         let limit = configuration.maxMFADevicesPerUser
-        if try tx.mfaDevices(userKey: userKey).count >= limit {
+        if try await tx.mfaDevices(userKey: userKey).count >= limit {
             throw AWSError.limitExceeded("Cannot exceed quota for MFADevicesPerUser: \(limit).")
         }
     }
@@ -449,22 +452,22 @@ extension IdentityService {
     /// by this server or another one sharing the store, is read again and decides.
     func checkCode(
         _ tx: any StoreTransaction, userKey: String, serialNumber: String, code: String, now: Date
-    ) throws -> MFACheck {
+    ) async throws -> MFACheck {
         if let known = checkedDevices.lookup(serialNumber, now: now), known.userKey == userKey,
             !known.isLocked(at: now)
         {
             let (checked, check) = try verify(code, on: known, now: now)
-            if try tx.saveVerificationState(of: checked, ifUnchangedFrom: known) {
+            if try await tx.saveVerificationState(of: checked, ifUnchangedFrom: known) {
                 checkedDevices.store(checked, for: serialNumber, now: now, generation: checkedDevices.generation)
                 return check
             }
         }
-        guard let device = try tx.mfaDevice(serialNumber: serialNumber), device.userKey == userKey,
+        guard let device = try await tx.mfaDevice(serialNumber: serialNumber), device.userKey == userKey,
             device.kind != .securityKey
         else { return .unknownDevice }
         if device.isLocked(at: now) { return .locked }
         let (checked, check) = try verify(code, on: device, now: now)
-        try tx.saveVerificationState(of: checked)
+        try await tx.saveVerificationState(of: checked)
         checkedDevices.store(checked, for: serialNumber, now: now, generation: checkedDevices.generation)
         return check
     }
@@ -482,9 +485,7 @@ extension IdentityService {
         case .accepted(let step, let drift):
             device.lastUsedStep = step
             device.driftSteps = drift
-            device.failedAttempts = 0
-            device.lockouts = 0
-            device.lockedUntil = nil
+            device.lockout.reset()
             return (device, .accepted)
         case .replayed, .invalid:
             countFailure(&device, now: now)
@@ -494,12 +495,9 @@ extension IdentityService {
 
     /// Counts a failed code or assertion on a device, locking it for a growing interval after too many in a row.
     func countFailure(_ device: inout MFADeviceRecord, now: Date) {
-        device.failedAttempts += 1
-        guard device.failedAttempts >= configuration.mfaMaxFailures else { return }
-        let seconds = min(configuration.mfaLockoutSeconds * Double(1 << min(device.lockouts, 20)), 86_400)
-        device.lockedUntil = now.addingTimeInterval(seconds)
-        device.lockouts += 1
-        device.failedAttempts = 0
+        guard let seconds = device.lockout.recordFailure(at: now, policy: configuration.mfaLockoutPolicy) else {
+            return
+        }
         logger.warning(
             "MFA device locked after repeated failures",
             metadata: ["serial": "\(device.serialNumber)", "seconds": "\(Int(seconds))"])
@@ -527,9 +525,7 @@ extension IdentityService {
 
 extension MFADeviceRecord {
     /// Whether repeated failures keep the device locked at `now`.
-    func isLocked(at now: Date) -> Bool {
-        lockedUntil.map { $0 > now } ?? false
-    }
+    func isLocked(at now: Date) -> Bool { lockout.isLocked(at: now) }
 
     /// Assigns the device to a user from `now`, with a clean failure record and, for a TOTP device, the drift and last
     /// step learned from the two codes that enabled it.
@@ -541,8 +537,6 @@ extension MFADeviceRecord {
             driftSteps = match.drift
             lastUsedStep = match.secondStep
         }
-        failedAttempts = 0
-        lockouts = 0
-        lockedUntil = nil
+        lockout.reset()
     }
 }

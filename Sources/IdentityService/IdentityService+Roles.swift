@@ -19,15 +19,15 @@ extension IdentityService {
         try Self.parseTrustPolicy(trustPolicy)
         let now = clock()
         return try await store.write { tx in
-            let account = try self.account(tx)
-            if try tx.role(nameKey: roleName.lowercased()) != nil {
+            let account = try await self.account(tx)
+            if try await tx.role(nameKey: roleName.lowercased()) != nil {
                 throw AWSError.entityAlreadyExists("Role with name \(roleName) already exists.")
             }
             let role = RoleRecord(
                 roleId: Identifiers.make(prefix: "AROA", length: 17), roleName: roleName, path: path,
                 arn: "arn:aws:iam::\(account.accountId):role\(path)\(roleName)", trustPolicy: trustPolicy,
                 description: description, maxSessionDuration: maxSessionDuration ?? 3600, createDate: now)
-            try tx.save(role)
+            try await tx.save(role)
             return role
         }
     }
@@ -36,14 +36,14 @@ extension IdentityService {
         try authorizeIAM(
             caller, action: "GetRole", targetUserKey: nil, resource: "arn:aws:iam::\(caller.accountId):role/\(roleName)"
         )
-        return try await store.read { tx in try self.existingRole(tx, roleName) }
+        return try await store.read { tx in try await self.existingRole(tx, roleName) }
     }
 
     public func listRoles(_ caller: Principal, pathPrefix: String) async throws -> [RoleRecord] {
         try authorizeIAM(
             caller, action: "ListRoles", targetUserKey: nil, resource: "arn:aws:iam::\(caller.accountId):role/")
         return try await store.read { tx in
-            try tx.roles().filter { $0.path.hasPrefix(pathPrefix) }.sorted { $0.nameKey < $1.nameKey }
+            try await tx.roles().filter { $0.path.hasPrefix(pathPrefix) }.sorted { $0.nameKey < $1.nameKey }
         }
     }
 
@@ -52,10 +52,11 @@ extension IdentityService {
             caller, action: "DeleteRole", targetUserKey: nil,
             resource: "arn:aws:iam::\(caller.accountId):role/\(roleName)")
         try await store.write { tx in
-            _ = try self.existingRole(tx, roleName)
-            try tx.deleteRole(nameKey: roleName.lowercased())
+            _ = try await self.existingRole(tx, roleName)
+            try await tx.deleteRole(nameKey: roleName.lowercased())
+            try await tx.bumpRevision()
         }
-        callers.removeAll()
+        dropCaches()
     }
 
     public func updateAssumeRolePolicy(_ caller: Principal, roleName: String, trustPolicy: String) async throws {
@@ -64,14 +65,16 @@ extension IdentityService {
             resource: "arn:aws:iam::\(caller.accountId):role/\(roleName)")
         try Self.parseTrustPolicy(trustPolicy)
         try await store.write { tx in
-            var role = try self.existingRole(tx, roleName)
+            var role = try await self.existingRole(tx, roleName)
             role.trustPolicy = trustPolicy
-            try tx.save(role)
+            try await tx.save(role)
+            try await tx.bumpRevision()
         }
+        dropCaches()
     }
 
-    func existingRole(_ tx: any StoreTransaction, _ roleName: String) throws -> RoleRecord {
-        guard let role = try tx.role(nameKey: roleName.lowercased()) else {
+    func existingRole(_ tx: any StoreTransaction, _ roleName: String) async throws -> RoleRecord {
+        guard let role = try await tx.role(nameKey: roleName.lowercased()) else {
             throw AWSError.noSuchEntity("The role with name \(roleName) cannot be found.")
         }
         return role

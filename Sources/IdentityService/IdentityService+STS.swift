@@ -63,12 +63,12 @@ extension IdentityService {
         let (check, issued) = try await store.write { tx -> (MFACheck?, IssuedCredentials?) in
             var mfaAt: Date?
             if serialNumber != nil || tokenCode != nil {
-                let check = try self.checkCode(
+                let check = try await self.checkCode(
                     tx, userKey: userKey, serialNumber: serialNumber ?? "", code: tokenCode ?? "", now: now)
                 guard check == .accepted else { return (check, nil) }
                 mfaAt = now
             }
-            let issued = try self.issue(
+            let issued = try await self.issue(
                 tx, origin: .sessionToken, userName: caller.userName, role: nil, sessionName: nil, sourceIdentity: nil,
                 mfaAuthenticatedAt: mfaAt, now: now, duration: duration)
             return (mfaAt == nil ? nil : .accepted, issued)
@@ -91,7 +91,8 @@ extension IdentityService {
         let outcome = try await store.write { tx -> (MFACheck?, Result<AssumedRole, AWSError>) in
             guard let arn = ARN(parsing: request.roleARN), arn.service == "iam", arn.account == caller.accountId,
                 arn.resource.hasPrefix("role/"),
-                let role = try tx.role(nameKey: String(arn.resource.split(separator: "/").last ?? "").lowercased()),
+                let role = try await tx.role(
+                    nameKey: String(arn.resource.split(separator: "/").last ?? "").lowercased()),
                 role.arn == request.roleARN
             else { return (nil, .failure(denied)) }
 
@@ -120,7 +121,7 @@ extension IdentityService {
                 guard let userKey = caller.session?.origin == .assumedRole ? nil : caller.userKey else {
                     return (.unknownDevice, .failure(.unableToValidateMFA))
                 }
-                let result = try self.checkCode(
+                let result = try await self.checkCode(
                     tx, userKey: userKey, serialNumber: request.serialNumber ?? "", code: request.tokenCode ?? "",
                     now: now)
                 check = result
@@ -158,7 +159,7 @@ extension IdentityService {
                 resource: role.arn, values: values)
             guard policy.evaluate(context) == .allow else { return (check, .failure(denied)) }
 
-            let issued = try self.issue(
+            let issued = try await self.issue(
                 tx, origin: .assumedRole, userName: caller.userName, role: role, sessionName: request.roleSessionName,
                 sourceIdentity: sourceIdentity, mfaAuthenticatedAt: nil, now: now, duration: duration)
             return (
@@ -179,12 +180,12 @@ extension IdentityService {
     private func issue(
         _ tx: any StoreTransaction, origin: SessionOrigin, userName: String?, role: RoleRecord?, sessionName: String?,
         sourceIdentity: String?, mfaAuthenticatedAt: Date?, now: Date, duration: Int
-    ) throws -> IssuedCredentials {
+    ) async throws -> IssuedCredentials {
         let credentials = AWSCredentials(
             accessKeyId: Identifiers.make(prefix: "ASIA", length: 16), secretAccessKey: Identifiers.secretAccessKey(),
             sessionToken: Identifiers.sessionToken())
         let expiration = now.addingTimeInterval(TimeInterval(duration))
-        try tx.insert(
+        try await tx.insert(
             SessionRecord(
                 accessKeyId: credentials.accessKeyId,
                 secretCiphertext: secrets.seal(

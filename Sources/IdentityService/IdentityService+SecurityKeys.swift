@@ -67,22 +67,23 @@ extension IdentityService {
             "arn:aws:iam::\(principal.accountId):u2f/\(owner)/\(name.lowercased())-\(Identifiers.make(prefix: "", length: 26))"
         let now = clock()
         let record = try await store.write { tx -> MFADeviceRecord in
-            try self.checkRoomForDevice(tx, userKey: userKey)
-            if try tx.securityKey(credentialId: Data(key.credentialId)) != nil {
+            try await self.checkRoomForDevice(tx, userKey: userKey)
+            if try await tx.securityKey(credentialId: Data(key.credentialId)) != nil {
                 throw AWSError.securityKeyAlreadyRegistered
             }
             var device = MFADeviceRecord(
                 serialNumber: serial, kind: .securityKey, name: name, path: "/", seedCiphertext: nil, createDate: now)
             device.assign(toUserKey: userKey, userName: principal.userName, at: now, learning: nil)
-            try tx.save(device)
-            try tx.save(
+            try await tx.save(device)
+            try await tx.save(
                 SecurityKeyRecord(
                     serialNumber: serial, credentialId: Data(key.credentialId), publicKey: Data(key.publicKey),
                     signCount: Int64(key.signCount), backupEligible: key.backupEligible, transports: key.transports,
                     attestationFormat: key.attestationFormat, aaguid: Data(key.aaguid), legacyU2F: key.legacyU2F))
+            try await tx.bumpRevision()
             return device
         }
-        assignedDevices.removeAll()
+        dropCaches()
         logger.info(
             "security key registered",
             metadata: ["serial": "\(serial)", "format": "\(key.attestationFormat)"])
@@ -92,9 +93,9 @@ extension IdentityService {
     /// The principal of an IAM user (or the root, for nil) of this account, for operator tasks such as importing keys.
     public func principal(userName: String?) async throws -> Principal {
         try await store.read { tx in
-            let account = try self.account(tx)
+            let account = try await self.account(tx)
             guard let userName else { return Principal(accountId: account.accountId, kind: .root, session: nil) }
-            let user = try self.existingUser(tx, userName.lowercased(), userName)
+            let user = try await self.existingUser(tx, userName.lowercased(), userName)
             return Principal(accountId: account.accountId, kind: .user(user), session: nil)
         }
     }
@@ -103,9 +104,15 @@ extension IdentityService {
     public func consoleMFADevices(_ principal: Principal) async throws -> [(MFADeviceRecord, SecurityKeyRecord?)] {
         guard let userKey = principal.userKey else { return [] }
         return try await store.read { tx in
-            try tx.mfaDevices(userKey: userKey).map { device in
-                (device, device.kind == .securityKey ? try tx.securityKey(serialNumber: device.serialNumber) : nil)
+            var devices: [(MFADeviceRecord, SecurityKeyRecord?)] = []
+            for device in try await tx.mfaDevices(userKey: userKey) {
+                devices.append(
+                    (
+                        device,
+                        device.kind == .securityKey ? try await tx.securityKey(serialNumber: device.serialNumber) : nil
+                    ))
             }
+            return devices
         }
     }
 
@@ -120,8 +127,8 @@ extension IdentityService {
         guard let userKey = principal.userKey else { throw AWSError.invalidOneTimePassCode }
         let now = clock()
         let check = try await store.write { tx -> MFACheck in
-            guard var credential = try tx.securityKey(credentialId: Data(credentialId)),
-                var device = try tx.mfaDevice(serialNumber: credential.serialNumber), device.userKey == userKey
+            guard var credential = try await tx.securityKey(credentialId: Data(credentialId)),
+                var device = try await tx.mfaDevice(serialNumber: credential.serialNumber), device.userKey == userKey
             else { return .unknownDevice }
             if device.isLocked(at: now) { return .locked }
             if credential.cloneSuspectedAt != nil { return .invalid }
@@ -130,14 +137,12 @@ extension IdentityService {
             case .valid(let signCount):
                 credential.signCount = Int64(signCount)
                 credential.lastUsedDate = now
-                try tx.save(credential)
-                device.failedAttempts = 0
-                device.lockouts = 0
-                device.lockedUntil = nil
+                try await tx.save(credential)
+                device.lockout.reset()
                 check = .accepted
             case .counterRegressed:
                 credential.cloneSuspectedAt = now
-                try tx.save(credential)
+                try await tx.save(credential)
                 self.logger.warning(
                     "security key counter went backwards; key refused as possibly cloned",
                     metadata: ["serial": "\(device.serialNumber)"])
@@ -146,7 +151,7 @@ extension IdentityService {
                 check = .invalid
             }
             if check != .accepted { self.countFailure(&device, now: now) }
-            try tx.saveVerificationState(of: device)
+            try await tx.saveVerificationState(of: device)
             return check
         }
         try finish(check)

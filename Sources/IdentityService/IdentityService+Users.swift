@@ -20,14 +20,14 @@ extension IdentityService {
             resource: userARN(caller.accountId, userName))
         let now = clock()
         return try await store.write { tx in
-            let account = try self.account(tx)
-            if try tx.user(nameKey: userName.lowercased()) != nil {
+            let account = try await self.account(tx)
+            if try await tx.user(nameKey: userName.lowercased()) != nil {
                 throw AWSError.entityAlreadyExists("User with name \(userName) already exists.")
             }
             let user = UserRecord(
                 userId: Identifiers.make(prefix: "AIDA", length: 17), userName: userName, path: path,
                 arn: "arn:aws:iam::\(account.accountId):user\(path)\(userName)", createDate: now)
-            try tx.insert(user)
+            try await tx.insert(user)
             return user
         }
     }
@@ -42,12 +42,12 @@ extension IdentityService {
                 guard caller.isRoot else {
                     throw AWSError.validation("Must specify userName when calling with non-User credentials")
                 }
-                let account = try self.account(tx)
+                let account = try await self.account(tx)
                 return UserRecord(
                     userId: account.accountId, userName: "", path: "/",
                     arn: "arn:aws:iam::\(account.accountId):root", createDate: account.createDate)
             }
-            return try self.existingUser(tx, target, userName ?? target)
+            return try await self.existingUser(tx, target, userName ?? target)
         }
     }
 
@@ -55,7 +55,7 @@ extension IdentityService {
         try authorizeIAM(
             caller, action: "ListUsers", targetUserKey: nil, resource: "arn:aws:iam::\(caller.accountId):user/")
         return try await store.read { tx in
-            try tx.users().filter { $0.path.hasPrefix(pathPrefix) }.sorted { $0.nameKey < $1.nameKey }
+            try await tx.users().filter { $0.path.hasPrefix(pathPrefix) }.sorted { $0.nameKey < $1.nameKey }
         }
     }
 
@@ -64,32 +64,32 @@ extension IdentityService {
         try authorizeIAM(
             caller, action: "DeleteUser", targetUserKey: key, resource: userARN(caller.accountId, userName))
         try await store.write { tx in
-            _ = try self.existingUser(tx, key, userName)
-            if try tx.loginProfile(userKey: key) != nil {
+            _ = try await self.existingUser(tx, key, userName)
+            if try await tx.loginProfile(userKey: key) != nil {
                 throw AWSError.deleteConflict("Cannot delete entity, must delete login profile first.")
             }
-            if try !tx.accessKeys(userName: userName).isEmpty {
+            if try await !tx.accessKeys(userName: userName).isEmpty {
                 throw AWSError.deleteConflict("Cannot delete entity, must delete access keys first.")
             }
-            if try !tx.mfaDevices(userKey: key).isEmpty {
+            if try await !tx.mfaDevices(userKey: key).isEmpty {
                 throw AWSError.deleteConflict("Cannot delete entity, must delete MFA device first.")
             }
-            try tx.deleteUser(nameKey: key)
+            try await tx.deleteUser(nameKey: key)
+            try await tx.bumpRevision()
         }
-        callers.removeAll()
-        assignedDevices.removeAll()
+        dropCaches()
     }
 
-    func existingUser(_ tx: any StoreTransaction, _ key: String, _ userName: String) throws -> UserRecord {
-        guard let user = try tx.user(nameKey: key) else {
+    func existingUser(_ tx: any StoreTransaction, _ key: String, _ userName: String) async throws -> UserRecord {
+        guard let user = try await tx.user(nameKey: key) else {
             throw AWSError.noSuchEntity("The user with name \(userName) cannot be found.")
         }
         return user
     }
 
     /// Resolves whose keys/profile an action is about: a named IAM user (must exist) or the caller; nil means the root user.
-    func ownerName(_ tx: any StoreTransaction, _ caller: Principal, userName: String?) throws -> String? {
-        if let userName { return try existingUser(tx, userName.lowercased(), userName).userName }
+    func ownerName(_ tx: any StoreTransaction, _ caller: Principal, userName: String?) async throws -> String? {
+        if let userName { return try await existingUser(tx, userName.lowercased(), userName).userName }
         return caller.userName
     }
 
@@ -103,8 +103,8 @@ extension IdentityService {
         let secrets = self.secrets
         let limit = configuration.maxAccessKeysPerUser
         return try await store.write { tx in
-            let owner = try self.ownerName(tx, caller, userName: userName)
-            if try tx.accessKeys(userName: owner).count >= limit {
+            let owner = try await self.ownerName(tx, caller, userName: userName)
+            if try await tx.accessKeys(userName: owner).count >= limit {
                 throw AWSError.limitExceeded("Cannot exceed quota for AccessKeysPerUser: \(limit)")
             }
             let credentials = AWSCredentials(
@@ -112,7 +112,7 @@ extension IdentityService {
                 secretAccessKey: Identifiers.secretAccessKey(),
                 sessionToken: nil)
             let record = Self.accessKey(credentials, userName: owner, secrets: secrets, now: now)
-            try tx.save(record)
+            try await tx.save(record)
             return NewAccessKey(record: record, secretAccessKey: credentials.secretAccessKey)
         }
     }
@@ -125,8 +125,8 @@ extension IdentityService {
             caller, action: "ListAccessKeys", targetUserKey: targetUserKey(caller, userName: userName),
             resource: userARN(caller.accountId, userName ?? caller.userName))
         return try await store.read { tx in
-            let owner = try self.ownerName(tx, caller, userName: userName)
-            return (owner, try tx.accessKeys(userName: owner).sorted { $0.createDate < $1.createDate })
+            let owner = try await self.ownerName(tx, caller, userName: userName)
+            return (owner, try await tx.accessKeys(userName: owner).sorted { $0.createDate < $1.createDate })
         }
     }
 
@@ -136,11 +136,12 @@ extension IdentityService {
             caller, action: "UpdateAccessKey", targetUserKey: targetUserKey(caller, userName: userName),
             resource: userARN(caller.accountId, userName ?? caller.userName))
         try await store.write { tx in
-            var key = try self.ownedKey(tx, caller, userName: userName, accessKeyId: accessKeyId)
+            var key = try await self.ownedKey(tx, caller, userName: userName, accessKeyId: accessKeyId)
             key.isActive = active
-            try tx.save(key)
+            try await tx.save(key)
+            try await tx.bumpRevision()
         }
-        callers.removeAll()
+        dropCaches()
     }
 
     public func deleteAccessKey(_ caller: Principal, userName: String?, accessKeyId: String) async throws {
@@ -148,19 +149,21 @@ extension IdentityService {
             caller, action: "DeleteAccessKey", targetUserKey: targetUserKey(caller, userName: userName),
             resource: userARN(caller.accountId, userName ?? caller.userName))
         try await store.write { tx in
-            _ = try self.ownedKey(tx, caller, userName: userName, accessKeyId: accessKeyId)
-            try tx.deleteAccessKey(id: accessKeyId)
+            _ = try await self.ownedKey(tx, caller, userName: userName, accessKeyId: accessKeyId)
+            try await tx.deleteAccessKey(id: accessKeyId)
+            try await tx.bumpRevision()
         }
-        callers.removeAll()
+        dropCaches()
     }
 
     private func ownedKey(
         _ tx: any StoreTransaction, _ caller: Principal, userName: String?, accessKeyId: String
-    ) throws
+    ) async throws
         -> AccessKeyRecord
     {
-        let owner = try ownerName(tx, caller, userName: userName)
-        guard let key = try tx.accessKey(id: accessKeyId), key.userName?.lowercased() == owner?.lowercased() else {
+        let owner = try await ownerName(tx, caller, userName: userName)
+        guard let key = try await tx.accessKey(id: accessKeyId), key.userName?.lowercased() == owner?.lowercased()
+        else {
             throw AWSError.noSuchEntity("The Access Key with id \(accessKeyId) cannot be found.")
         }
         return key
@@ -180,14 +183,14 @@ extension IdentityService {
         let hash = try await hashPassword(password)
         let now = clock()
         return try await store.write { tx in
-            let owner = try self.ownerName(tx, caller, userName: userName)
+            let owner = try await self.ownerName(tx, caller, userName: userName)
             let profile = LoginProfileRecord(
                 userName: owner, passwordHash: hash, passwordResetRequired: resetRequired, createDate: now)
-            if try tx.loginProfile(userKey: profile.userKey) != nil {
+            if try await tx.loginProfile(userKey: profile.userKey) != nil {
                 throw AWSError.entityAlreadyExists(
                     "Login Profile for user \(owner ?? caller.accountId) already exists.")
             }
-            try tx.save(profile)
+            try await tx.save(profile)
             return profile
         }
     }
@@ -196,7 +199,7 @@ extension IdentityService {
         try authorizeIAM(
             caller, action: "GetLoginProfile", targetUserKey: targetUserKey(caller, userName: userName),
             resource: userARN(caller.accountId, userName ?? caller.userName))
-        return try await store.read { tx in try self.existingLoginProfile(tx, caller, userName: userName) }
+        return try await store.read { tx in try await self.existingLoginProfile(tx, caller, userName: userName) }
     }
 
     public func updateLoginProfile(
@@ -208,10 +211,13 @@ extension IdentityService {
         if let password { try Self.checkPasswordPolicy(password) }
         let hash: String? = if let password { try await hashPassword(password) } else { nil }
         try await store.write { tx in
-            var profile = try self.existingLoginProfile(tx, caller, userName: userName)
-            if let hash { profile.passwordHash = hash }
+            var profile = try await self.existingLoginProfile(tx, caller, userName: userName)
+            if let hash {
+                profile.passwordHash = hash
+                profile.lockout.reset()  // a new password ends a lock-out earned by guessing the old one
+            }
             if let resetRequired { profile.passwordResetRequired = resetRequired }
-            try tx.save(profile)
+            try await tx.save(profile)
         }
     }
 
@@ -220,18 +226,18 @@ extension IdentityService {
             caller, action: "DeleteLoginProfile", targetUserKey: targetUserKey(caller, userName: userName),
             resource: userARN(caller.accountId, userName ?? caller.userName))
         try await store.write { tx in
-            let profile = try self.existingLoginProfile(tx, caller, userName: userName)
-            try tx.deleteLoginProfile(userKey: profile.userKey)
+            let profile = try await self.existingLoginProfile(tx, caller, userName: userName)
+            try await tx.deleteLoginProfile(userKey: profile.userKey)
         }
     }
 
     private func existingLoginProfile(
         _ tx: any StoreTransaction, _ caller: Principal, userName: String?
-    ) throws
+    ) async throws
         -> LoginProfileRecord
     {
-        let owner = try ownerName(tx, caller, userName: userName)
-        guard let profile = try tx.loginProfile(userKey: owner?.lowercased() ?? Principal.rootUserKey) else {
+        let owner = try await ownerName(tx, caller, userName: userName)
+        guard let profile = try await tx.loginProfile(userKey: owner?.lowercased() ?? Principal.rootUserKey) else {
             throw AWSError.noSuchEntity("Login Profile for User \(owner ?? caller.accountId) cannot be found.")
         }
         return profile
@@ -240,7 +246,9 @@ extension IdentityService {
     /// Checks a console password; the hash runs off the caller's executor.
     public func verifyPassword(userName: String?, password: String) async throws -> Bool {
         let key = userName?.lowercased() ?? Principal.rootUserKey
-        guard let profile = try await store.read({ tx in try tx.loginProfile(userKey: key) }) else { return false }
+        guard let profile = try await store.read({ tx in try await tx.loginProfile(userKey: key) }) else {
+            return false
+        }
         let hasher = configuration.passwordHasher
         return await Task.detached(priority: .userInitiated) {
             hasher.verify(password, against: profile.passwordHash)
@@ -266,26 +274,26 @@ extension IdentityService {
     public func createAccountAlias(_ caller: Principal, alias: String) async throws {
         try authorizeIAM(caller, action: "CreateAccountAlias", targetUserKey: nil, resource: "*")
         try await store.write { tx in
-            var account = try self.account(tx)
+            var account = try await self.account(tx)
             account.alias = alias
-            try tx.save(account)
+            try await tx.save(account)
         }
     }
 
     public func listAccountAliases(_ caller: Principal) async throws -> [String] {
         try authorizeIAM(caller, action: "ListAccountAliases", targetUserKey: nil, resource: "*")
-        return try await store.read { tx in try self.account(tx).alias.map { [$0] } ?? [] }
+        return try await store.read { tx in try await self.account(tx).alias.map { [$0] } ?? [] }
     }
 
     public func deleteAccountAlias(_ caller: Principal, alias: String) async throws {
         try authorizeIAM(caller, action: "DeleteAccountAlias", targetUserKey: nil, resource: "*")
         try await store.write { tx in
-            var account = try self.account(tx)
+            var account = try await self.account(tx)
             guard account.alias == alias else {
                 throw AWSError.noSuchEntity("The account alias \(alias) cannot be found.")
             }
             account.alias = nil
-            try tx.save(account)
+            try await tx.save(account)
         }
     }
 }

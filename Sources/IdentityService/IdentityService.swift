@@ -1,6 +1,7 @@
 import AWSProtocol
 import Logging
 import Metrics
+import Synchronization
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -22,6 +23,13 @@ public struct IdentityServiceConfiguration: Sendable {
     public var mfaMaxFailures = 5
     /// The first lock-out; each further one doubles, up to a day.
     public var mfaLockoutSeconds: Double = 60
+    /// When wrong console passwords lock a login (the same answer as a wrong password until it ends); the longest
+    /// lock-out is kept short, since anyone who knows a user name can cause it.
+    public var consoleLockoutPolicy = Lockout.Policy(maxFailures: 10, firstLockout: 60, longestLockout: 900)
+    /// When failed codes lock a device.
+    var mfaLockoutPolicy: Lockout.Policy {
+        Lockout.Policy(maxFailures: mfaMaxFailures, firstLockout: mfaLockoutSeconds)
+    }
     /// Access keys per user (AWS: 2).
     public var maxAccessKeysPerUser = 2
     /// Console password hashing.
@@ -46,6 +54,8 @@ public final class IdentityService: Sendable {
     /// Devices as this server last checked a code on them; see `checkCode`. A stale entry costs one extra read, never a
     /// wrong answer, so entries may live long.
     let checkedDevices = RecentCache<MFADeviceRecord>(lifetime: 600)
+    /// The store revision this instance's caches were last checked against (see `refreshCaches`).
+    let watchedRevision = Mutex<Int64?>(nil)
 
     public init(
         store: any Store, secrets: SecretBox, configuration: IdentityServiceConfiguration = .init(),
@@ -87,7 +97,7 @@ public final class IdentityService: Sendable {
         let result = try await store.write { tx -> Bootstrap in
             var newCredentials: AWSCredentials?
             let account: AccountRecord
-            if let existing = try tx.account() {
+            if let existing = try await tx.account() {
                 if let accountId, accountId != existing.accountId {
                     throw IdentityConfigurationError(
                         "VEGAS_ACCOUNT_ID is \(accountId) but the data directory holds account \(existing.accountId)")
@@ -95,10 +105,10 @@ public final class IdentityService: Sendable {
                 account = existing
             } else {
                 account = AccountRecord(accountId: accountId ?? Identifiers.accountId(), createDate: now)
-                try tx.save(account)
+                try await tx.save(account)
             }
             if let pinned = pinnedRootKey {
-                if let key = try tx.accessKey(id: pinned.accessKeyId) {
+                if let key = try await tx.accessKey(id: pinned.accessKeyId) {
                     guard key.userName == nil,
                         (try? secrets.open(key.secretCiphertext, context: Self.accessKeyContext(pinned.accessKeyId)))
                             == Array(pinned.secretAccessKey.utf8)
@@ -106,25 +116,27 @@ public final class IdentityService: Sendable {
                         throw IdentityConfigurationError("the pinned root access key differs from the stored one")
                     }
                 } else {
-                    try tx.save(Self.accessKey(pinned, userName: nil, secrets: secrets, now: now))
+                    try await tx.save(Self.accessKey(pinned, userName: nil, secrets: secrets, now: now))
                     newCredentials = pinned
                 }
-            } else if try tx.accessKeys(userName: nil).isEmpty {
+            } else if try await tx.accessKeys(userName: nil).isEmpty {
                 let credentials = AWSCredentials(
                     accessKeyId: Identifiers.make(prefix: "AKIA", length: 16),
                     secretAccessKey: Identifiers.secretAccessKey(), sessionToken: nil)
-                try tx.save(Self.accessKey(credentials, userName: nil, secrets: secrets, now: now))
+                try await tx.save(Self.accessKey(credentials, userName: nil, secrets: secrets, now: now))
                 newCredentials = credentials
             }
-            _ = try tx.deleteSessions(expiredBefore: now)
+            _ = try await tx.deleteSessions(expiredBefore: now)
             return Bootstrap(account: account, newRootCredentials: newCredentials)
         }
         return result
     }
 
     /// Loads the account; the store must have been bootstrapped.
-    func account(_ tx: any StoreTransaction) throws -> AccountRecord {
-        guard let account = try tx.account() else { throw IdentityConfigurationError("the store holds no account") }
+    func account(_ tx: any StoreTransaction) async throws -> AccountRecord {
+        guard let account = try await tx.account() else {
+            throw IdentityConfigurationError("the store holds no account")
+        }
         return account
     }
 
@@ -163,4 +175,31 @@ struct MFACounters: Sendable {
 
 extension Character {
     var isASCIIUpperAlphanumeric: Bool { isASCII && (isUppercase || isNumber) }
+}
+
+/// What one sweep of expired rows removed.
+public struct SweepResult: Sendable, Equatable {
+    public var sessions: Int
+    public var consoleSessions: Int
+    public var signinTokens: Int
+
+    public init(sessions: Int = 0, consoleSessions: Int = 0, signinTokens: Int = 0) {
+        self.sessions = sessions
+        self.consoleSessions = consoleSessions
+        self.signinTokens = signinTokens
+    }
+}
+
+extension IdentityService {
+    /// Removes the rows that expired before now: STS sessions, console sessions and federation sign-in tokens. Any
+    /// instance may run it at any time; the rows are refused once expired whether swept or not.
+    public func sweepExpired() async throws -> SweepResult {
+        let now = clock()
+        return try await store.write { tx in
+            SweepResult(
+                sessions: try await tx.deleteSessions(expiredBefore: now),
+                consoleSessions: try await tx.deleteConsoleSessions(expiredBefore: now),
+                signinTokens: try await tx.deleteSigninTokens(expiredBefore: now))
+        }
+    }
 }

@@ -5,11 +5,11 @@
 #endif
 
 /// Who signed a request: the root user, an IAM user, or a role session, with long-term or temporary credentials.
-public struct Principal: Sendable, Equatable {
+public struct Principal: Sendable, Equatable, Codable {
     /// The user key that stands for the root user in records (not a valid IAM user name).
     public static let rootUserKey = "<root>"
 
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable, Codable {
         case root
         case user(UserRecord)
         case assumedRole(RoleRecord, sessionName: String)

@@ -62,6 +62,10 @@ public struct LoginProfileRecord: Codable, Sendable, Equatable {
     public var passwordHash: String
     public var passwordResetRequired: Bool
     public var createDate: Date
+    /// Wrong passwords in a row and the console lock-out they led to (see `Lockout`).
+    public var failedAttempts = 0
+    public var lockouts = 0
+    public var lockedUntil: Date?
 
     public init(userName: String?, passwordHash: String, passwordResetRequired: Bool, createDate: Date) {
         self.userKey = userName?.lowercased() ?? Principal.rootUserKey

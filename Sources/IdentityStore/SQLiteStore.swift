@@ -4,12 +4,23 @@ import IdentityService
 
 /// The embedded store: one SQLite file (WAL mode) through GRDB. Readers never block the writer; writes are serialised and
 /// each `write` is one transaction. The file and its WAL are created readable by the owner only.
+///
+/// GRDB runs a transaction inside one synchronous closure, while a `Store` body is asynchronous: a write therefore holds
+/// `writers` for its whole body and reaches the writer connection in hops, beginning the transaction in the first one.
+/// Writes that return nothing (saves, inserts, deletes) wait for the next hop — a read, a conditional write or the
+/// commit — so the common body (check, then save) costs two hops.
 public final class SQLiteStore: Store {
     private let pool: DatabasePool
+    private let writers = AsyncLock()
 
-    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    /// Opens (creating if needed, with its directory) the database at `path` and migrates it to the current schema.
     public init(path: String) throws {
         if !FileManager.default.fileExists(atPath: path) {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try? FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
             guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
             else {
                 throw IdentityConfigurationError("cannot create the database file \(path)")
@@ -21,16 +32,29 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         configuration.busyMode = .timeout(10)
+        // A write transaction spans several of GRDB's writer accesses (see the type's comment); `writers` guarantees no
+        // other access comes between them.
+        configuration.allowsUnsafeTransactions = true
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
     }
 
-    public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        try await pool.read { db in try body(SQLiteTransaction(db: db)) }
+    public func read<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await body(SQLiteTransaction(connection: .reader(pool)))
     }
 
-    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        try await pool.write { db in try body(SQLiteTransaction(db: db)) }
+    public func write<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await writers.withLock {
+            let transaction = SQLiteWriteTransaction(pool: pool)
+            do {
+                let result = try await body(SQLiteTransaction(connection: .writer(transaction)))
+                try await transaction.commit()
+                return result
+            } catch {
+                await transaction.rollback()
+                throw error
+            }
+        }
     }
 
     /// Closes the database (checkpointing the WAL); further calls fail.
@@ -132,179 +156,30 @@ public final class SQLiteStore: Store {
                 t.column("legacyU2F", .boolean).notNull()
             }
         }
-        return migrator
-    }
-}
-
-extension AccountRecord: FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "account"
-}
-extension UserRecord: FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "user"
-}
-extension AccessKeyRecord: FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "accessKey"
-}
-extension LoginProfileRecord: FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "loginProfile"
-}
-extension MFADeviceRecord: FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "mfaDevice"
-
-    /// The columns every device query selects, in the order `init(row:)` reads them.
-    static let selection = """
-        serialNumber, kind, name, path, seedCiphertext, createDate, userKey, userName, enableDate, driftSteps, \
-        lastUsedStep, failedAttempts, lockouts, lockedUntil
-        """
-
-    /// Reads a row of `selection` by position rather than through `Decodable` or by column name: every code check
-    /// fetches a device, and the generic decoder costs several times the query.
-    public init(row: Row) throws {
-        let kindName: String = try row.decode(atIndex: 1)
-        guard let kind = MFADeviceKind(rawValue: kindName) else {
-            throw IdentityConfigurationError("the stored MFA device kind '\(kindName)' is unknown")
+        migrator.registerMigration("v3: console sessions, sign-in tokens, change revision, password lock-out") { db in
+            try db.create(table: "consoleSession") { t in
+                t.primaryKey("tokenHash", .blob)
+                t.column("sealedState", .blob).notNull()
+                t.column("version", .integer).notNull()
+                t.column("expires", .datetime).notNull().indexed()
+            }
+            try db.create(table: "signinToken") { t in
+                t.primaryKey("tokenHash", .blob)
+                t.column("sealedPrincipal", .blob).notNull()
+                t.column("sessionExpires", .datetime).notNull()
+                t.column("expires", .datetime).notNull().indexed()
+            }
+            try db.create(table: "revision") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("value", .integer).notNull()
+            }
+            try db.execute(sql: "INSERT INTO revision (id, value) VALUES (1, 0)")
+            try db.alter(table: "loginProfile") { t in
+                t.add(column: "failedAttempts", .integer).notNull().defaults(to: 0)
+                t.add(column: "lockouts", .integer).notNull().defaults(to: 0)
+                t.add(column: "lockedUntil", .datetime)
+            }
         }
-        self.init(
-            serialNumber: try row.decode(atIndex: 0), kind: kind, name: try row.decode(atIndex: 2),
-            path: try row.decode(atIndex: 3), seedCiphertext: try row.decode(atIndex: 4),
-            createDate: try row.decode(atIndex: 5))
-        userKey = try row.decode(atIndex: 6)
-        userName = try row.decode(atIndex: 7)
-        enableDate = try row.decode(atIndex: 8)
-        driftSteps = try row.decode(atIndex: 9)
-        lastUsedStep = try row.decode(atIndex: 10)
-        failedAttempts = try row.decode(atIndex: 11)
-        lockouts = try row.decode(atIndex: 12)
-        lockedUntil = try row.decode(atIndex: 13)
-    }
-}
-extension SecurityKeyRecord: FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "securityKey"
-}
-extension RoleRecord: FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "role"
-}
-extension SessionRecord: FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "session"
-}
-
-/// A tag row: the tag with the device it belongs to.
-private struct TagRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "mfaDeviceTag"
-    var serialNumber: String
-    var key: String
-    var value: String
-}
-
-/// `StoreTransaction` over one GRDB database connection inside a transaction.
-private struct SQLiteTransaction: StoreTransaction {
-    let db: Database
-
-    func account() throws -> AccountRecord? {
-        try AccountRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM account LIMIT 1"))
-    }
-    func save(_ account: AccountRecord) throws { try account.save(db) }
-
-    // The per-request look-ups use cached statements: generating and authorising SQL each time costs more than
-    // running it.
-    func user(nameKey: String) throws -> UserRecord? {
-        try UserRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE nameKey = ?"), arguments: [nameKey])
-    }
-    func users() throws -> [UserRecord] { try UserRecord.fetchAll(db) }
-    func insert(_ user: UserRecord) throws { try user.insert(db) }
-    func deleteUser(nameKey: String) throws { _ = try UserRecord.deleteOne(db, key: nameKey) }
-
-    func accessKey(id: String) throws -> AccessKeyRecord? {
-        try AccessKeyRecord.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM accessKey WHERE accessKeyId = ?"), arguments: [id])
-    }
-    func accessKeys(userName: String?) throws -> [AccessKeyRecord] {
-        try AccessKeyRecord.filter(Column("userName") == userName).fetchAll(db)
-    }
-    func save(_ key: AccessKeyRecord) throws { try key.save(db) }
-    func deleteAccessKey(id: String) throws { _ = try AccessKeyRecord.deleteOne(db, key: id) }
-
-    func loginProfile(userKey: String) throws -> LoginProfileRecord? {
-        try LoginProfileRecord.fetchOne(db, key: userKey)
-    }
-    func save(_ profile: LoginProfileRecord) throws { try profile.save(db) }
-    func deleteLoginProfile(userKey: String) throws { _ = try LoginProfileRecord.deleteOne(db, key: userKey) }
-
-    func mfaDevice(serialNumber: String) throws -> MFADeviceRecord? {
-        try MFADeviceRecord.fetchOne(
-            db.cachedStatement(sql: "SELECT \(MFADeviceRecord.selection) FROM mfaDevice WHERE serialNumber = ?"),
-            arguments: [serialNumber])
-    }
-    func mfaDevices(userKey: String) throws -> [MFADeviceRecord] {
-        try MFADeviceRecord.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(MFADeviceRecord.selection) FROM mfaDevice WHERE userKey = ?
-                    ORDER BY enableDate, serialNumber
-                    """),
-            arguments: [userKey])
-    }
-    func virtualMFADevices() throws -> [MFADeviceRecord] {
-        try MFADeviceRecord.fetchAll(
-            db.cachedStatement(
-                sql: "SELECT \(MFADeviceRecord.selection) FROM mfaDevice WHERE kind = ? ORDER BY serialNumber"),
-            arguments: [MFADeviceKind.virtual.rawValue])
-    }
-    func save(_ device: MFADeviceRecord) throws { try device.save(db) }
-    func saveVerificationState(of device: MFADeviceRecord) throws {
-        try db.cachedStatement(
-            sql: """
-                UPDATE mfaDevice SET driftSteps = ?, lastUsedStep = ?, failedAttempts = ?, lockouts = ?, lockedUntil = ?
-                WHERE serialNumber = ?
-                """
-        ).execute(arguments: [
-            device.driftSteps, device.lastUsedStep, device.failedAttempts, device.lockouts, device.lockedUntil,
-            device.serialNumber,
-        ])
-    }
-    func saveVerificationState(of device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord) throws -> Bool {
-        try db.cachedStatement(
-            sql: """
-                UPDATE mfaDevice SET driftSteps = ?, lastUsedStep = ?, failedAttempts = ?, lockouts = ?, lockedUntil = ?
-                WHERE serialNumber = ? AND kind = ? AND userKey IS ? AND seedCiphertext IS ? AND driftSteps = ?
-                AND lastUsedStep IS ? AND failedAttempts = ? AND lockouts = ? AND lockedUntil IS ?
-                """
-        ).execute(arguments: [
-            device.driftSteps, device.lastUsedStep, device.failedAttempts, device.lockouts, device.lockedUntil,
-            expected.serialNumber, expected.kind.rawValue, expected.userKey, expected.seedCiphertext,
-            expected.driftSteps, expected.lastUsedStep, expected.failedAttempts, expected.lockouts,
-            expected.lockedUntil,
-        ])
-        return db.changesCount == 1
-    }
-    func deleteMFADevice(serialNumber: String) throws { _ = try MFADeviceRecord.deleteOne(db, key: serialNumber) }
-    func securityKey(serialNumber: String) throws -> SecurityKeyRecord? {
-        try SecurityKeyRecord.fetchOne(db, key: serialNumber)
-    }
-    func securityKey(credentialId: Data) throws -> SecurityKeyRecord? {
-        try SecurityKeyRecord.filter(Column("credentialId") == credentialId).fetchOne(db)
-    }
-    func save(_ key: SecurityKeyRecord) throws { try key.save(db) }
-    func tags(serialNumber: String) throws -> [TagRecord] {
-        try TagRow.filter(Column("serialNumber") == serialNumber).order(Column("key")).fetchAll(db)
-            .map { TagRecord(key: $0.key, value: $0.value) }
-    }
-    func setTags(_ tags: [TagRecord], serialNumber: String) throws {
-        _ = try TagRow.filter(Column("serialNumber") == serialNumber).deleteAll(db)
-        for tag in tags { try TagRow(serialNumber: serialNumber, key: tag.key, value: tag.value).insert(db) }
-    }
-
-    func role(nameKey: String) throws -> RoleRecord? { try RoleRecord.fetchOne(db, key: nameKey) }
-    func roles() throws -> [RoleRecord] { try RoleRecord.fetchAll(db) }
-    func save(_ role: RoleRecord) throws { try role.save(db) }
-    func deleteRole(nameKey: String) throws { _ = try RoleRecord.deleteOne(db, key: nameKey) }
-
-    func session(accessKeyId: String) throws -> SessionRecord? {
-        try SessionRecord.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM session WHERE accessKeyId = ?"), arguments: [accessKeyId])
-    }
-    func insert(_ session: SessionRecord) throws { try session.insert(db) }
-    func deleteSessions(expiredBefore date: Date) throws -> Int {
-        try SessionRecord.filter(Column("expiration") < date).deleteAll(db)
+        return migrator
     }
 }

@@ -28,12 +28,12 @@ struct Console: Sendable {
     static let incorrect = "Your authentication information is incorrect. Please try again."
 
     init(
-        identity: IdentityService, relyingParty: RelyingParty, attestation: String, sessionLifetime: TimeInterval,
+        identity: IdentityService, sessions: ConsoleSessions, relyingParty: RelyingParty, attestation: String,
         clock: @escaping @Sendable () -> Date
     ) throws {
         self.attestation = attestation
         self.identity = identity
-        self.sessions = ConsoleSessions(lifetime: sessionLifetime, clock: clock)
+        self.sessions = sessions
         self.pages = try ConsoleTemplates.library()
         self.relyingParty = relyingParty
         self.secureCookies = relyingParty.origins.first?.hasPrefix("https://") ?? false
@@ -84,8 +84,8 @@ struct Console: Sendable {
     // MARK: Sign-in
 
     private func home(_ request: Request) async throws -> Response {
-        guard let (token, session) = await current(request), let principal = session.principal else {
-            return redirect(await mustChangePassword(request) ? "/console/password-reset" : "/console/signin")
+        guard let (token, session) = try await current(request), let principal = session.principal else {
+            return redirect(try await mustChangePassword(request) ? "/console/password-reset" : "/console/signin")
         }
         var values: [String: Any] = [
             "arn": principal.arn, "accountId": principal.accountId, "isUser": principal.userKey != nil,
@@ -95,21 +95,21 @@ struct Console: Sendable {
     }
 
     private func signInPage(_ request: Request) async throws -> Response {
-        if let (token, session) = await current(request) {
+        if let (token, session) = try await current(request) {
             switch session.stage {
             case .signedIn: return redirect("/console/")
             case .awaitingMFA: return redirect("/console/mfa")
             case .anonymous: return try await page("signin", [:], token: token, session: session)
             }
         }
-        let token = await sessions.create()
-        guard let session = await sessions.session(token: token) else { return redirect("/console/signin") }
+        let token = try await sessions.create()
+        guard let session = try await sessions.session(token: token) else { return redirect("/console/signin") }
         return try await page("signin", [:], token: token, session: session, setCookie: true)
     }
 
     private func signIn(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let form = try await readForm(request)
-        guard let (token, _) = await current(request, csrf: form["csrf"]) else {
+        guard let (token, _) = try await current(request, csrf: form["csrf"]) else {
             return try await expired()
         }
         let account = (form["account"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -118,7 +118,7 @@ struct Console: Sendable {
         let accepted = try await identity.signInToConsole(
             account: account, userName: asRoot ? nil : userName, password: form["password"] ?? "")
         guard let accepted else {
-            guard let session = await sessions.session(token: token) else { return try await expired() }
+            guard let session = try await sessions.session(token: token) else { return try await expired() }
             let values: [String: Any] = [
                 "error": Self.incorrect, "account": account, "username": userName, "root": asRoot,
             ]
@@ -127,15 +127,15 @@ struct Console: Sendable {
         let principal = accepted.principal
         let devices = try await identity.consoleMFADevices(principal)
         let stage: ConsoleSession.Stage = devices.isEmpty ? .signedIn(principal) : .awaitingMFA(principal)
-        guard let next = await sessions.advance(token: token, to: stage) else { return try await expired() }
-        _ = await sessions.update(token: next) { $0.mustChangePassword = accepted.passwordResetRequired }
+        guard let next = try await sessions.advance(token: token, to: stage) else { return try await expired() }
+        _ = try await sessions.update(token: next) { $0.mustChangePassword = accepted.passwordResetRequired }
         context.logger.info("console password accepted", metadata: ["principal": "\(principal.arn)"])
         return redirect(devices.isEmpty ? "/console/" : "/console/mfa", token: next)
     }
 
     private func signOut(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let form = try await readForm(request)
-        if let (token, _) = await current(request, csrf: form["csrf"]) { await sessions.end(token: token) }
+        if let (token, _) = try await current(request, csrf: form["csrf"]) { try await sessions.end(token: token) }
         return redirect("/console/signin", clearCookie: true)
     }
 
@@ -154,7 +154,7 @@ struct Console: Sendable {
     }
 
     private func chooseDevicePage(_ request: Request) async throws -> Response {
-        guard let (token, session) = await current(request), case .awaitingMFA(let principal) = session.stage else {
+        guard let (token, session) = try await current(request), case .awaitingMFA(let principal) = session.stage else {
             return redirect("/console/signin")
         }
         let choices = try await choices(principal)
@@ -167,7 +167,7 @@ struct Console: Sendable {
 
     private func chooseDevice(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let form = try await readForm(request)
-        guard let (token, session) = await current(request, csrf: form["csrf"]),
+        guard let (token, session) = try await current(request, csrf: form["csrf"]),
             case .awaitingMFA(let principal) = session.stage
         else { return try await expired() }
         let choice = form["device"] ?? ""
@@ -179,12 +179,12 @@ struct Console: Sendable {
 
     private func go(to choice: String, token: String) async throws -> Response {
         if choice == "security-key" { return redirect("/console/mfa/security-key") }
-        _ = await sessions.update(token: token) { $0.chosenDevice = choice }
+        _ = try await sessions.update(token: token) { $0.chosenDevice = choice }
         return redirect("/console/mfa/code")
     }
 
     private func codePage(_ request: Request, error: String? = nil) async throws -> Response {
-        guard let (token, session) = await current(request), case .awaitingMFA(let principal) = session.stage else {
+        guard let (token, session) = try await current(request), case .awaitingMFA(let principal) = session.stage else {
             return redirect("/console/signin")
         }
         let choices = try await choices(principal)
@@ -199,7 +199,7 @@ struct Console: Sendable {
 
     private func submitCode(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let form = try await readForm(request)
-        guard let (token, session) = await current(request, csrf: form["csrf"]),
+        guard let (token, session) = try await current(request, csrf: form["csrf"]),
             case .awaitingMFA(let principal) = session.stage
         else { return try await expired() }
         let choices = try await choices(principal)
@@ -211,7 +211,7 @@ struct Console: Sendable {
         } catch is AWSError {
             return try await codePage(request, error: Self.incorrect)
         }
-        guard let next = await sessions.advance(token: token, to: .signedIn(principal)) else {
+        guard let next = try await sessions.advance(token: token, to: .signedIn(principal)) else {
             return try await expired()
         }
         context.logger.info("console sign-in with MFA code", metadata: ["principal": "\(principal.arn)"])
@@ -219,7 +219,7 @@ struct Console: Sendable {
     }
 
     private func securityKeyPage(_ request: Request) async throws -> Response {
-        guard let (token, session) = await current(request), case .awaitingMFA(let principal) = session.stage else {
+        guard let (token, session) = try await current(request), case .awaitingMFA(let principal) = session.stage else {
             return redirect("/console/signin")
         }
         let several = try await choices(principal).count > 1
@@ -227,7 +227,7 @@ struct Console: Sendable {
     }
 
     private func signInOptions(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        guard let (token, session) = await current(request, csrf: request.headers[Self.csrfHeader]),
+        guard let (token, session) = try await current(request, csrf: request.headers[Self.csrfHeader]),
             case .awaitingMFA(let principal) = session.stage
         else { return json(["error": "Your sign-in expired. Sign in again."], status: .forbidden) }
         let keys = try await identity.consoleMFADevices(principal).compactMap(\.1)
@@ -241,16 +241,16 @@ struct Console: Sendable {
                 CredentialDescriptor(id: Array($0.credentialId), transports: $0.transportList)
             })
         let issued = clock()
-        _ = await sessions.update(token: token) { $0.signIn = .init(ceremony: ceremony, issued: issued) }
+        _ = try await sessions.update(token: token) { $0.signIn = .init(ceremony: ceremony, issued: issued) }
         return jsonText(ceremony.optionsJSON)
     }
 
     private func signInVerify(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        guard let (token, session) = await current(request, csrf: request.headers[Self.csrfHeader]),
+        guard let (token, session) = try await current(request, csrf: request.headers[Self.csrfHeader]),
             case .awaitingMFA(let principal) = session.stage
         else { return json(["error": "Your sign-in expired. Sign in again."], status: .forbidden) }
         let body = try await Self.readBody(request)
-        guard let pending = await sessions.take(token: token, \.signIn), pending.isLive(at: clock()) else {
+        guard let pending = try await sessions.take(token: token, \.signIn), pending.isLive(at: clock()) else {
             return json(["error": "The security key request expired. Try again."], status: .badRequest)
         }
         let logger = context.logger
@@ -279,7 +279,7 @@ struct Console: Sendable {
         } catch is AWSError {
             return json(["error": Self.incorrect], status: .unauthorized)
         }
-        guard let next = await sessions.advance(token: token, to: .signedIn(principal)) else {
+        guard let next = try await sessions.advance(token: token, to: .signedIn(principal)) else {
             return json(["error": "Your sign-in expired. Sign in again."], status: .forbidden)
         }
         logger.info("console sign-in with security key", metadata: ["principal": "\(principal.arn)"])
@@ -289,13 +289,13 @@ struct Console: Sendable {
     }
 
     /// Whether the request's session is signed in but must set a new password first.
-    private func mustChangePassword(_ request: Request) async -> Bool {
-        guard let (_, session) = await current(request), case .signedIn = session.stage else { return false }
+    private func mustChangePassword(_ request: Request) async throws -> Bool {
+        guard let (_, session) = try await current(request), case .signedIn = session.stage else { return false }
         return session.mustChangePassword
     }
 
     private func passwordResetPage(_ request: Request, error: String? = nil) async throws -> Response {
-        guard let (token, session) = await current(request), session.mustChangePassword,
+        guard let (token, session) = try await current(request), session.mustChangePassword,
             case .signedIn = session.stage
         else { return redirect("/console/") }
         var values: [String: Any] = [:]
@@ -306,7 +306,7 @@ struct Console: Sendable {
 
     private func resetPassword(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let form = try await readForm(request)
-        guard let (token, session) = await current(request, csrf: form["csrf"]), session.mustChangePassword,
+        guard let (token, session) = try await current(request, csrf: form["csrf"]), session.mustChangePassword,
             case .signedIn(let principal) = session.stage
         else { return try await expired() }
         let new = form["new"] ?? ""
@@ -318,7 +318,7 @@ struct Console: Sendable {
         } catch let error as AWSError {
             return try await passwordResetPage(request, error: error.message)
         }
-        _ = await sessions.update(token: token) {
+        _ = try await sessions.update(token: token) {
             $0.mustChangePassword = false
             $0.notice = "Password changed."
         }
@@ -328,7 +328,7 @@ struct Console: Sendable {
     // MARK: Security credentials
 
     private func securityCredentials(_ request: Request) async throws -> Response {
-        guard let (token, session) = await current(request), let principal = session.principal,
+        guard let (token, session) = try await current(request), let principal = session.principal,
             principal.userKey != nil
         else { return redirect("/console/signin") }
         let devices = try await identity.consoleMFADevices(principal)
@@ -365,13 +365,13 @@ struct Console: Sendable {
     }
 
     private func assignPage(_ request: Request) async throws -> Response {
-        guard let (token, session) = await signedIn(request) else { return redirect("/console/signin") }
+        guard let (token, session) = try await signedIn(request) else { return redirect("/console/signin") }
         return try await page("assign-mfa", [:], token: token, session: session)
     }
 
     private func assign(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let form = try await readForm(request)
-        guard let (token, session) = await signedIn(request, csrf: form["csrf"]), let principal = session.principal
+        guard let (token, session) = try await signedIn(request, csrf: form["csrf"]), let principal = session.principal
         else { return try await expired() }
         let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
         func retry(_ message: String) async throws -> Response {
@@ -388,7 +388,7 @@ struct Console: Sendable {
         }
         switch form["type"] {
         case "security-key":
-            _ = await sessions.update(token: token) { $0.registration = nil }
+            _ = try await sessions.update(token: token) { $0.registration = nil }
             return redirect("/console/mfa/assign/security-key?name=\(Self.percentEncoded(name))")
         case "hardware":
             return redirect("/console/mfa/assign/hardware?name=\(Self.percentEncoded(name))")
@@ -399,7 +399,7 @@ struct Console: Sendable {
             } catch let error as AWSError where error.code == "EntityAlreadyExists" {
                 return try await retry("A device named \(name) already exists in this account. Choose another name.")
             }
-            _ = await sessions.update(token: token) { $0.authenticator = offer }
+            _ = try await sessions.update(token: token) { $0.authenticator = offer }
             return redirect("/console/mfa/assign/authenticator")
         default:
             return try await retry("Choose the type of MFA device.")
@@ -407,7 +407,7 @@ struct Console: Sendable {
     }
 
     private func authenticatorPage(_ request: Request, error: String? = nil) async throws -> Response {
-        guard let (token, session) = await signedIn(request), let pending = session.authenticator else {
+        guard let (token, session) = try await signedIn(request), let pending = session.authenticator else {
             return redirect("/console/security-credentials")
         }
         var values: [String: Any] = [
@@ -421,7 +421,7 @@ struct Console: Sendable {
 
     private func enableAuthenticator(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let form = try await readForm(request)
-        guard let (token, session) = await signedIn(request, csrf: form["csrf"]), let principal = session.principal,
+        guard let (token, session) = try await signedIn(request, csrf: form["csrf"]), let principal = session.principal,
             let pending = session.authenticator
         else { return try await expired() }
         do {
@@ -434,7 +434,7 @@ struct Console: Sendable {
                 : error.message
             return try await authenticatorPage(request, error: message)
         }
-        _ = await sessions.update(token: token) {
+        _ = try await sessions.update(token: token) {
             $0.authenticator = nil
             $0.notice = "MFA device \(pending.name) assigned."
         }
@@ -442,7 +442,7 @@ struct Console: Sendable {
     }
 
     private func hardwarePage(_ request: Request) async throws -> Response {
-        guard let (token, session) = await signedIn(request) else { return redirect("/console/signin") }
+        guard let (token, session) = try await signedIn(request) else { return redirect("/console/signin") }
         let name = request.uri.queryParameters["name"].map(String.init) ?? ""
         guard Self.isDeviceName(name) else {
             return redirect("/console/mfa/assign")
@@ -452,7 +452,7 @@ struct Console: Sendable {
 
     private func enableHardware(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let form = try await readForm(request)
-        guard let (token, session) = await signedIn(request, csrf: form["csrf"]), let principal = session.principal
+        guard let (token, session) = try await signedIn(request, csrf: form["csrf"]), let principal = session.principal
         else { return try await expired() }
         let name = form["name"] ?? ""
         let serial = (form["serial"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -476,22 +476,22 @@ struct Console: Sendable {
                     ? "The MFA codes are not valid for this secret key. Type two consecutive codes from the token."
                     : error.message)
         }
-        _ = await sessions.update(token: token) { $0.notice = "Hardware TOTP token \(name) assigned." }
+        _ = try await sessions.update(token: token) { $0.notice = "Hardware TOTP token \(name) assigned." }
         return redirect("/console/security-credentials")
     }
 
     private func securityKeySetupPage(_ request: Request) async throws -> Response {
-        guard let (token, session) = await signedIn(request) else { return redirect("/console/signin") }
+        guard let (token, session) = try await signedIn(request) else { return redirect("/console/signin") }
         let name = request.uri.queryParameters["name"].map(String.init) ?? ""
         guard Self.isDeviceName(name) else {
             return redirect("/console/mfa/assign")
         }
-        _ = await sessions.update(token: token) { $0.registration = nil }
+        _ = try await sessions.update(token: token) { $0.registration = nil }
         return try await page("assign-security-key", ["name": name], token: token, session: session)
     }
 
     private func registrationOptions(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        guard let (token, session) = await signedIn(request, csrf: request.headers[Self.csrfHeader]),
+        guard let (token, session) = try await signedIn(request, csrf: request.headers[Self.csrfHeader]),
             let principal = session.principal
         else { return json(["error": "Your session expired. Sign in again."], status: .forbidden) }
         let body = try await Self.readBody(request)
@@ -514,18 +514,18 @@ struct Console: Sendable {
                 CredentialDescriptor(id: Array($0.credentialId), transports: $0.transportList)
             }, attestation: attestation)
         let issued = clock()
-        _ = await sessions.update(token: token) {
+        _ = try await sessions.update(token: token) {
             $0.registration = .init(pending: .init(ceremony: ceremony, issued: issued), name: name)
         }
         return jsonText(ceremony.optionsJSON)
     }
 
     private func registrationVerify(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        guard let (token, session) = await signedIn(request, csrf: request.headers[Self.csrfHeader]),
+        guard let (token, session) = try await signedIn(request, csrf: request.headers[Self.csrfHeader]),
             let principal = session.principal
         else { return json(["error": "Your session expired. Sign in again."], status: .forbidden) }
         let body = try await Self.readBody(request)
-        guard let registration = await sessions.take(token: token, \.registration),
+        guard let registration = try await sessions.take(token: token, \.registration),
             registration.pending.isLive(at: clock())
         else { return json(["error": "The security key request expired. Try again."], status: .badRequest) }
         let credential: RegisteredCredential
@@ -546,26 +546,26 @@ struct Console: Sendable {
         } catch let error as AWSError {
             return json(["error": error.message], status: .badRequest)
         }
-        _ = await sessions.update(token: token) { $0.notice = "Security key \(registration.name) assigned." }
+        _ = try await sessions.update(token: token) { $0.notice = "Security key \(registration.name) assigned." }
         return json(["redirect": "/console/security-credentials"])
     }
 
     private func removeDevice(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let form = try await readForm(request)
-        guard let (token, session) = await signedIn(request, csrf: form["csrf"]), let principal = session.principal
+        guard let (token, session) = try await signedIn(request, csrf: form["csrf"]), let principal = session.principal
         else { return try await expired() }
         let serial = form["serial"] ?? ""
         let device = try await identity.consoleMFADevices(principal).first { $0.0.serialNumber == serial }?.0
         guard let device else { return redirect("/console/security-credentials") }
         try await identity.deactivateMFADevice(principal, userName: nil, serialNumber: serial)
         if device.kind == .virtual { try await identity.deleteVirtualMFADevice(principal, serialNumber: serial) }
-        _ = await sessions.update(token: token) { $0.notice = "MFA device \(device.name) removed." }
+        _ = try await sessions.update(token: token) { $0.notice = "MFA device \(device.name) removed." }
         return redirect("/console/security-credentials")
     }
 
     private func createAccessKey(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let form = try await readForm(request)
-        guard let (token, session) = await signedIn(request, csrf: form["csrf"]), let principal = session.principal
+        guard let (token, session) = try await signedIn(request, csrf: form["csrf"]), let principal = session.principal
         else { return try await expired() }
         do {
             let created = try await identity.createAccessKey(principal, userName: nil)
@@ -573,28 +573,28 @@ struct Console: Sendable {
                 "access-key-created",
                 ["id": created.record.accessKeyId, "secret": created.secretAccessKey], token: token, session: session)
         } catch let error as AWSError {
-            _ = await sessions.update(token: token) { $0.notice = error.message }
+            _ = try await sessions.update(token: token) { $0.notice = error.message }
             return redirect("/console/security-credentials")
         }
     }
 
     private func deleteAccessKey(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let form = try await readForm(request)
-        guard let (token, session) = await signedIn(request, csrf: form["csrf"]), let principal = session.principal
+        guard let (token, session) = try await signedIn(request, csrf: form["csrf"]), let principal = session.principal
         else { return try await expired() }
         let id = form["id"] ?? ""
         do {
             try await identity.deleteAccessKey(principal, userName: nil, accessKeyId: id)
-            _ = await sessions.update(token: token) { $0.notice = "Access key \(id) deleted." }
+            _ = try await sessions.update(token: token) { $0.notice = "Access key \(id) deleted." }
         } catch let error as AWSError {
-            _ = await sessions.update(token: token) { $0.notice = error.message }
+            _ = try await sessions.update(token: token) { $0.notice = error.message }
         }
         return redirect("/console/security-credentials")
     }
 
     private func changePassword(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let form = try await readForm(request)
-        guard let (token, session) = await signedIn(request, csrf: form["csrf"]), let principal = session.principal
+        guard let (token, session) = try await signedIn(request, csrf: form["csrf"]), let principal = session.principal
         else { return try await expired() }
         let new = form["new"] ?? ""
         let message: String
@@ -610,7 +610,7 @@ struct Console: Sendable {
                 message = "\(error.message); the password was not changed."
             }
         }
-        _ = await sessions.update(token: token) { $0.notice = message }
+        _ = try await sessions.update(token: token) { $0.notice = message }
         return redirect("/console/security-credentials#password")
     }
 
@@ -619,9 +619,9 @@ struct Console: Sendable {
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
 
     /// The session named by the request's cookie; with `csrf`, only if the token sent matches the session's.
-    private func current(_ request: Request, csrf: String?? = .none) async -> (String, ConsoleSession)? {
+    private func current(_ request: Request, csrf: String?? = .none) async throws -> (String, ConsoleSession)? {
         guard let token = request.cookies[Self.cookieName]?.value,
-            let session = await sessions.session(token: token)
+            let session = try await sessions.session(token: token)
         else { return nil }
         if case .some(let sent) = csrf {
             guard let sent, constantTimeEquals(Array(sent.utf8), Array(session.csrfToken.utf8)) else { return nil }
@@ -630,16 +630,16 @@ struct Console: Sendable {
     }
 
     /// A signed-in session of a user or the root (role sessions have no security credentials).
-    private func signedIn(_ request: Request, csrf: String?? = .none) async -> (String, ConsoleSession)? {
-        guard let (token, session) = await current(request, csrf: csrf), let principal = session.principal,
+    private func signedIn(_ request: Request, csrf: String?? = .none) async throws -> (String, ConsoleSession)? {
+        guard let (token, session) = try await current(request, csrf: csrf), let principal = session.principal,
             principal.userKey != nil
         else { return nil }
         return (token, session)
     }
 
     private func expired() async throws -> Response {
-        let token = await sessions.create()
-        guard let session = await sessions.session(token: token) else { return redirect("/console/signin") }
+        let token = try await sessions.create()
+        guard let session = try await sessions.session(token: token) else { return redirect("/console/signin") }
         return try await page(
             "signin", ["error": "Your session expired or the form was stale. Sign in again."], token: token,
             session: session, status: .forbidden, setCookie: true)
@@ -656,7 +656,7 @@ struct Console: Sendable {
         }
         if values["error"] == nil, let notice = session.notice {
             values["notice"] = notice
-            _ = await sessions.update(token: token) { $0.notice = nil }
+            _ = try await sessions.update(token: token) { $0.notice = nil }
         }
         guard let html = pages.render(values, withTemplate: template) else {
             throw ConsoleConfigurationError("no console template named \(template)")

@@ -3,9 +3,9 @@ import Foundation
 import IdentityService
 import WebAuthn
 
-/// One browser's state in the console, kept on the server; the browser holds only a random token (the cookie).
-struct ConsoleSession: Sendable {
-    enum Stage: Sendable {
+/// One browser's state in the console, kept in the store (sealed); the browser holds only a random token (the cookie).
+struct ConsoleSession: Sendable, Codable {
+    enum Stage: Sendable, Codable {
         /// Before the password.
         case anonymous
         /// Password accepted; the MFA step is pending.
@@ -14,7 +14,7 @@ struct ConsoleSession: Sendable {
     }
 
     /// A WebAuthn ceremony in progress: its challenge is single-use and lives five minutes.
-    struct Pending<Ceremony: Sendable>: Sendable {
+    struct Pending<Ceremony: Sendable & Codable>: Sendable, Codable {
         let ceremony: Ceremony
         let issued: Date
 
@@ -22,14 +22,14 @@ struct ConsoleSession: Sendable {
     }
 
     /// A security key being registered under the name the user gave it.
-    struct Registration: Sendable {
+    struct Registration: Sendable, Codable {
         let pending: Pending<RegistrationCeremony>
         let name: String
     }
 
     var stage: Stage = .anonymous
     /// Sent with every form and script request; compared in constant time.
-    let csrfToken: String = ConsoleSessions.randomToken()
+    var csrfToken: String = ConsoleSessions.randomToken()
     var expires: Date
     var signIn: Pending<AuthenticationCeremony>?
     var registration: Registration?
@@ -49,110 +49,135 @@ struct ConsoleSession: Sendable {
     }
 }
 
-/// The console's sessions and federation sign-in tokens, in memory: a restart signs everyone out. Tokens are looked up
-/// by their SHA-256, so the table never holds a usable cookie.
-actor ConsoleSessions {
+/// The console's sessions and federation sign-in tokens, in the store, so that any instance serves any request and a
+/// restart signs no one out. Rows are found by the SHA-256 of the token, so the tables never hold a usable cookie; a
+/// session's state is sealed under the master key, bound to its row. Changes are compare-and-set on the row's version:
+/// of two requests changing one session at once, the second reads again and applies its change to the first's result.
+struct ConsoleSessions: Sendable {
+    let store: any Store
+    let secrets: SecretBox
     /// How long a signed-in session lasts.
     let lifetime: TimeInterval
+    let clock: @Sendable () -> Date
+
     /// How long a sign-in may take (password to MFA) and a WebAuthn challenge lives.
     static let stepLifetime: TimeInterval = 300
     /// Federation sign-in tokens are valid for 15 minutes, as AWS's.
     static let signinTokenLifetime: TimeInterval = 900
-    /// Sessions kept at most; the oldest are dropped first when anonymous visitors flood the table.
-    let capacity: Int
-
-    private var sessions: [Data: ConsoleSession] = [:]
-    private var signinTokens: [Data: (principal: Principal, sessionExpires: Date, issued: Date)] = [:]
-    private let clock: @Sendable () -> Date
-
-    init(lifetime: TimeInterval, capacity: Int = 10_000, clock: @escaping @Sendable () -> Date) {
-        self.lifetime = lifetime
-        self.capacity = capacity
-        self.clock = clock
-    }
+    /// Attempts at a compare-and-set before giving up (each lost one means another request changed the session).
+    static let maxAttempts = 16
 
     /// The session a cookie names, if it exists and has not expired.
-    func session(token: String) -> ConsoleSession? {
-        let key = Self.key(token)
-        guard let session = sessions[key] else { return nil }
-        guard session.expires > clock() else {
-            sessions[key] = nil
-            return nil
-        }
-        return session
+    func session(token: String) async throws -> ConsoleSession? {
+        try await load(Self.key(token))?.session
     }
 
     /// Starts a session (anonymous, for the sign-in form) and returns its token.
-    func create(_ session: ConsoleSession? = nil) -> String {
-        removeExpired()
-        if sessions.count >= capacity, let oldest = sessions.min(by: { $0.value.expires < $1.value.expires })?.key {
-            sessions[oldest] = nil
-        }
+    func create(_ session: ConsoleSession? = nil) async throws -> String {
         let token = Self.randomToken()
-        sessions[Self.key(token)] = session ?? ConsoleSession(expires: clock().addingTimeInterval(Self.stepLifetime))
+        let session = session ?? ConsoleSession(expires: clock().addingTimeInterval(Self.stepLifetime))
+        let record = try seal(session, key: Self.key(token), version: 0)
+        try await store.write { tx in try await tx.insert(record) }
         return token
     }
 
-    /// Changes a session in place; returns nil when it is gone.
-    func update<T: Sendable>(token: String, _ change: @Sendable (inout ConsoleSession) -> T) -> T? {
+    /// Changes a session; returns nil when it is gone or expired.
+    func update<T: Sendable>(token: String, _ change: @Sendable (inout ConsoleSession) -> T) async throws -> T? {
         let key = Self.key(token)
-        guard var session = sessions[key], session.expires > clock() else { return nil }
-        let result = change(&session)
-        sessions[key] = session
-        return result
+        for _ in 0..<Self.maxAttempts {
+            guard let (record, session) = try await load(key) else { return nil }
+            var changed = session
+            let result = change(&changed)
+            let next = try seal(changed, key: key, version: record.version + 1)
+            if try await store.write({ tx in try await tx.update(next, ifVersion: record.version) }) { return result }
+        }
+        throw ConsoleConfigurationError("a console session kept changing under \(Self.maxAttempts) attempts")
     }
 
     /// Takes a pending ceremony out of a session: its challenge is used once, whatever the outcome.
     func take<Ceremony: Sendable>(
         token: String, _ field: WritableKeyPath<ConsoleSession, Ceremony?> & Sendable
-    ) -> Ceremony? {
-        update(token: token) { session in
+    ) async throws -> Ceremony? {
+        try await update(token: token) { session in
             defer { session[keyPath: field] = nil }
             return session[keyPath: field]
         } ?? nil
     }
 
     /// Moves a session to a new token (after each sign-in step, against session fixation) with a new stage.
-    func advance(token: String, to stage: ConsoleSession.Stage) -> String? {
-        guard var session = sessions.removeValue(forKey: Self.key(token)), session.expires > clock() else { return nil }
-        session.stage = stage
-        session.signIn = nil
-        session.chosenDevice = nil
-        let now = clock()
-        session.expires = now.addingTimeInterval(stage.isSignedIn ? lifetime : Self.stepLifetime)
+    func advance(token: String, to stage: ConsoleSession.Stage) async throws -> String? {
+        let old = Self.key(token)
         let next = Self.randomToken()
-        sessions[Self.key(next)] = session
-        return next
+        let now = clock()
+        let moved = try await store.write { tx -> Bool in
+            guard let record = try await tx.consoleSession(tokenHash: old), record.expires > now else { return false }
+            var session = try open(record)
+            session.stage = stage
+            session.signIn = nil
+            session.chosenDevice = nil
+            session.expires = now.addingTimeInterval(stage.isSignedIn ? lifetime : Self.stepLifetime)
+            try await tx.deleteConsoleSession(tokenHash: old)
+            try await tx.insert(try seal(session, key: Self.key(next), version: 0))
+            return true
+        }
+        return moved ? next : nil
     }
 
-    func end(token: String) {
-        sessions[Self.key(token)] = nil
+    func end(token: String) async throws {
+        try await store.write { tx in try await tx.deleteConsoleSession(tokenHash: Self.key(token)) }
     }
 
     /// Issues a single-use federation sign-in token for `principal`; the console session it opens ends at `sessionExpires`.
-    func issueSigninToken(for principal: Principal, sessionExpires: Date) -> String {
-        let now = clock()
-        signinTokens = signinTokens.filter { now.timeIntervalSince($0.value.issued) < Self.signinTokenLifetime }
+    func issueSigninToken(for principal: Principal, sessionExpires: Date) async throws -> String {
         let token = Self.randomToken(bytes: 48)
-        signinTokens[Self.key(token)] = (principal, sessionExpires, now)
+        let key = Self.key(token)
+        let record = SigninTokenRecord(
+            tokenHash: key,
+            sealedPrincipal: secrets.seal(
+                try JSONEncoder().encode(principal), context: Self.context("signin-token", key)),
+            sessionExpires: sessionExpires, expires: clock().addingTimeInterval(Self.signinTokenLifetime))
+        try await store.write { tx in try await tx.insert(record) }
         return token
     }
 
-    /// Redeems a federation sign-in token (once) for a signed-in session; returns the session's token.
-    func redeemSigninToken(_ token: String) -> String? {
+    /// Redeems a federation sign-in token (once, on whichever instance asks first) for a signed-in session; returns
+    /// the session's token.
+    func redeemSigninToken(_ token: String) async throws -> String? {
+        let key = Self.key(token)
         let now = clock()
-        guard let entry = signinTokens.removeValue(forKey: Self.key(token)),
-            now.timeIntervalSince(entry.issued) < Self.signinTokenLifetime, entry.sessionExpires > now
+        guard let record = try await store.write({ tx in try await tx.takeSigninToken(tokenHash: key) }),
+            record.expires > now, record.sessionExpires > now
         else { return nil }
-        var session = ConsoleSession(expires: entry.sessionExpires)
-        session.stage = .signedIn(entry.principal)
-        return create(session)
+        let principal = try JSONDecoder().decode(
+            Principal.self,
+            from: Data(try secrets.open(record.sealedPrincipal, context: Self.context("signin-token", key))))
+        var session = ConsoleSession(expires: record.sessionExpires)
+        session.stage = .signedIn(principal)
+        return try await create(session)
     }
 
-    private func removeExpired() {
-        let now = clock()
-        sessions = sessions.filter { $0.value.expires > now }
+    private func load(_ key: Data) async throws -> (record: ConsoleSessionRecord, session: ConsoleSession)? {
+        guard let record = try await store.read({ tx in try await tx.consoleSession(tokenHash: key) }),
+            record.expires > clock()
+        else { return nil }
+        return (record, try open(record))
     }
+
+    private func seal(_ session: ConsoleSession, key: Data, version: Int64) throws -> ConsoleSessionRecord {
+        ConsoleSessionRecord(
+            tokenHash: key,
+            sealedState: secrets.seal(try JSONEncoder().encode(session), context: Self.context("console-session", key)),
+            version: version, expires: session.expires)
+    }
+
+    private func open(_ record: ConsoleSessionRecord) throws -> ConsoleSession {
+        try JSONDecoder().decode(
+            ConsoleSession.self,
+            from: Data(try secrets.open(record.sealedState, context: Self.context("console-session", record.tokenHash)))
+        )
+    }
+
+    private static func context(_ purpose: String, _ key: Data) -> String { "\(purpose):\(key.base64EncodedString())" }
 
     private static func key(_ token: String) -> Data { Data(SHA256.hash(data: Data(token.utf8))) }
 

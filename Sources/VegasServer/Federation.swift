@@ -25,9 +25,11 @@ struct Federation: Sendable {
 
     private func respond(_ request: Request, _ context: BasicRequestContext) async -> Response {
         do {
-            var parameters = request.uri.queryParameters.reduce(into: [String: String]()) {
-                $0[String($1.key)] = String($1.value)
-            }
+            // The query string as a form (`+` is a space, as url.QueryEscape and Python's urlencode write it).
+            let query = try QueryParameters(
+                formEncoded: Array((request.uri.query ?? "").utf8), maxBytes: Self.maxSessionBytes * 2)
+            var parameters = [String: String]()
+            for name in query.names { parameters[name] = query[name] }
             if request.method == .post {
                 let body = try await Console.readBody(request, limit: Self.maxSessionBytes * 2)
                 let form = try QueryParameters(formEncoded: body)
@@ -82,7 +84,7 @@ struct Federation: Sendable {
         }
         let now = clock()
         let ends = now.addingTimeInterval(duration ?? min(session.expiration.timeIntervalSince(now), 43_200))
-        let signinToken = await console.sessions.issueSigninToken(for: caller.principal, sessionExpires: ends)
+        let signinToken = try await console.sessions.issueSigninToken(for: caller.principal, sessionExpires: ends)
         context.logger.info("federation sign-in token issued", metadata: ["principal": "\(caller.principal.arn)"])
         let body = try JSONSerialization.data(withJSONObject: ["SigninToken": signinToken])
         return Response(
@@ -94,7 +96,7 @@ struct Federation: Sendable {
             throw FederationError("SigninToken is missing")
         }
         let destination = try localDestination(parameters["Destination"] ?? "/console/", authority: authority)
-        guard let sessionToken = await console.sessions.redeemSigninToken(token) else {
+        guard let sessionToken = try await console.sessions.redeemSigninToken(token) else {
             throw FederationError("The sign-in token is not valid, was already used or has expired", status: .forbidden)
         }
         return Response(

@@ -13,8 +13,10 @@ import Prometheus
 public struct VegasServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
-    /// Holds `vegas.sqlite`, `master.key` and `root-credentials`.
+    /// Holds `master.key`, `root-credentials` and, unless `database` names another store, `vegas.sqlite`.
     public var dataDirectory = "./vegas-data"
+    /// The store (`--database`, `VEGAS_DATABASE_URL`); nil: `vegas.sqlite` in the data directory.
+    public var database: DatabaseURL?
     /// Pins the account id on first start (`VEGAS_ACCOUNT_ID`).
     public var accountId: String?
     /// Pins the root access key (`VEGAS_ROOT_ACCESS_KEY_ID`, `VEGAS_ROOT_SECRET_ACCESS_KEY`).
@@ -31,6 +33,11 @@ public struct VegasServerConfiguration: Sendable {
 
     public init() {}
 
+    /// The store this configuration names.
+    public var databaseURL: DatabaseURL {
+        database ?? .sqlite(path: DataDirectory(path: dataDirectory).databasePath)
+    }
+
     /// The origin browsers use for the console: `--public-url`, or this server on `localhost`.
     public func consoleOrigin(port: Int) -> String {
         if let url = console.publicURL { return url }
@@ -46,27 +53,29 @@ public struct VegasServerInfo: Sendable {
     public let newRootCredentials: AWSCredentials?
 }
 
-/// The assembled server: store, identity domain, routes and metrics.
+/// The assembled server: identity domain over the store it is given, routes and metrics.
 public struct VegasServer: Sendable {
     public let configuration: VegasServerConfiguration
     public let info: VegasServerInfo
     public let identity: IdentityService
-    let store: SQLiteStore
     let registry: PrometheusCollectorRegistry
+    let store: any Store
+    let secrets: SecretBox
     let clock: @Sendable () -> Date
 
-    /// Opens (or creates) the data directory, its master key and database, and the account.
+    /// Opens (or creates) the data directory and its master key, and the account in `store` (migrated already).
     public init(
-        configuration: VegasServerConfiguration, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }
+        configuration: VegasServerConfiguration, store: any Store, logger: Logger,
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
         let directory = DataDirectory(path: configuration.dataDirectory)
         try directory.create()
         let masterKey =
             try configuration.masterKey.map(DataDirectory.decodeMasterKey) ?? directory.loadOrCreateMasterKey()
-        let store = try SQLiteStore(path: directory.databasePath)
         let registry = PrometheusCollectorRegistry()
+        let secrets = try SecretBox(masterKey: masterKey)
         let identity = IdentityService(
-            store: store, secrets: try SecretBox(masterKey: masterKey), configuration: configuration.identity,
+            store: store, secrets: secrets, configuration: configuration.identity,
             metrics: PrometheusMetricsFactory(registry: registry), logger: logger, clock: clock)
         let bootstrap = try await identity.bootstrap(
             accountId: configuration.accountId, pinnedRootKey: configuration.rootCredentials)
@@ -76,6 +85,7 @@ public struct VegasServer: Sendable {
         self.configuration = configuration
         self.identity = identity
         self.store = store
+        self.secrets = secrets
         self.registry = registry
         self.clock = clock
         self.info = VegasServerInfo(
@@ -89,10 +99,11 @@ public struct VegasServer: Sendable {
         let router = Router()
         let relyingParty = try ConsoleConfiguration.relyingParty(
             origin: configuration.consoleOrigin(port: port), userVerification: configuration.console.userVerification)
+        let sessions = ConsoleSessions(
+            store: store, secrets: secrets, lifetime: configuration.console.sessionLifetime, clock: clock)
         let console = try Console(
-            identity: identity, relyingParty: relyingParty, attestation: configuration.console.attestation,
-            sessionLifetime: configuration.console.sessionLifetime,
-            clock: clock)
+            identity: identity, sessions: sessions, relyingParty: relyingParty,
+            attestation: configuration.console.attestation, clock: clock)
         console.addRoutes(to: router)
         Federation(identity: identity, console: console, clock: clock).addRoutes(to: router)
         let api = QueryAPI(
@@ -137,13 +148,9 @@ public struct VegasServer: Sendable {
             logger: logger)
     }
 
-    /// Whether the configuration's data directory already holds a database (a first start creates one).
+    /// Whether the configuration's store may already hold an account: false for a SQLite file that does not exist yet.
     public static func hasData(in configuration: VegasServerConfiguration) -> Bool {
-        FileManager.default.fileExists(atPath: DataDirectory(path: configuration.dataDirectory).databasePath)
-    }
-
-    /// Flushes and closes the database.
-    public func close() throws {
-        try store.close()
+        guard case .sqlite(let path) = configuration.databaseURL else { return true }
+        return FileManager.default.fileExists(atPath: path)
     }
 }

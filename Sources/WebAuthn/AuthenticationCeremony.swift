@@ -2,7 +2,7 @@ import Crypto
 
 /// One authentication (WebAuthn §7.2) with the user's registered security keys. Keep it server-side and use it for
 /// one response only: the challenge must not be reused.
-public struct AuthenticationCeremony: Sendable {
+public struct AuthenticationCeremony: Sendable, Codable {
     public let relyingParty: RelyingParty
     /// The user's credentials; empty for a discoverable-credential login, where the user handle is then required.
     public let allowCredentials: [CredentialDescriptor]

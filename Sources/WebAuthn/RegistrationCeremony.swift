@@ -2,7 +2,7 @@ import Crypto
 
 /// One registration (WebAuthn §7.1): holds a fresh challenge, gives the options for the browser and verifies the
 /// browser's response. Keep it server-side and use it for one response only: the challenge must not be reused.
-public struct RegistrationCeremony: Sendable {
+public struct RegistrationCeremony: Sendable, Codable {
     public let relyingParty: RelyingParty
     public let user: UserEntity
     public let excludeCredentials: [CredentialDescriptor]

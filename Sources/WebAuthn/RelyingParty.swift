@@ -4,7 +4,7 @@ public enum UserVerificationRequirement: String, Sendable, Codable {
 }
 
 /// The relying party's configuration: which RP ID and origins its credentials are scoped to and what it accepts.
-public struct RelyingParty: Sendable {
+public struct RelyingParty: Sendable, Codable {
     /// The RP ID, a registrable domain such as "localhost" or "example.org".
     public var id: String
     public var name: String
@@ -31,7 +31,7 @@ public struct RelyingParty: Sendable {
 }
 
 /// The account a credential is created for. `id` is the opaque user handle (at most 64 bytes, no personal data).
-public struct UserEntity: Sendable {
+public struct UserEntity: Sendable, Codable {
     public var id: [UInt8]
     public var name: String
     public var displayName: String

@@ -2,6 +2,7 @@ import AWSProtocol
 import ArgumentParser
 import Foundation
 import IdentityService
+import IdentityStore
 import Logging
 import ServiceLifecycle
 import VegasServer
@@ -19,21 +20,34 @@ struct VegasServerCommand: AsyncParsableCommand {
         commandName: "vegas-server",
         abstract: "An AWS IAM/STS-compatible MFA server with real TOTP verification and a web console.",
         discussion: """
-            Environment: VEGAS_ACCOUNT_ID (12 digits, first start), VEGAS_ROOT_ACCESS_KEY_ID and \
-            VEGAS_ROOT_SECRET_ACCESS_KEY (pin the root key), VEGAS_MASTER_KEY (base64 of 32 bytes; otherwise \
-            <data-dir>/master.key).
+            Environment: VEGAS_DATABASE_URL (as --database), VEGAS_ACCOUNT_ID (12 digits, first start), \
+            VEGAS_ROOT_ACCESS_KEY_ID and VEGAS_ROOT_SECRET_ACCESS_KEY (pin the root key), VEGAS_MASTER_KEY (base64 \
+            of 32 bytes; otherwise <data-dir>/master.key).
             """,
-        subcommands: [Serve.self, ImportU2FKey.self], defaultSubcommand: Serve.self)
+        subcommands: [Serve.self, ImportU2FKey.self, CopyStore.self], defaultSubcommand: Serve.self)
 }
 
 /// Where the server keeps its data, and the environment that pins what a first start creates.
 struct DataOptions: ParsableArguments {
-    @Option(help: "Directory for the database, master key and root credentials.") var dataDir = "./vegas-data"
+    @Option(help: "Directory for the master key, root credentials and (by default) the SQLite database.")
+    var dataDir = "./vegas-data"
+    @Option(
+        help: ArgumentHelp(
+            "The store: sqlite:PATH or postgres://USER@HOST:PORT/DATABASE (default: <data-dir>/vegas.sqlite).",
+            discussion:
+                "A password in the URL is visible to other users in the process list: prefer VEGAS_DATABASE_URL."
+        ))
+    var database: String?
 
     func configuration() throws -> VegasServerConfiguration {
         let environment = ProcessInfo.processInfo.environment
         var configuration = VegasServerConfiguration()
         configuration.dataDirectory = dataDir
+        if let text = database ?? environment["VEGAS_DATABASE_URL"] {
+            do { configuration.database = try DatabaseURL(parsing: text) } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         configuration.accountId = environment["VEGAS_ACCOUNT_ID"]
         configuration.masterKey = environment["VEGAS_MASTER_KEY"]
         switch (environment["VEGAS_ROOT_ACCESS_KEY_ID"], environment["VEGAS_ROOT_SECRET_ACCESS_KEY"]) {
@@ -107,34 +121,31 @@ struct Serve: AsyncParsableCommand {
         configuration.tlsCertificatePath = tlsCertificate
         configuration.tlsKeyPath = tlsKey
 
-        let server: VegasServer
+        let store: any ServedStore
         do {
-            server = try await VegasServer(configuration: configuration, logger: logger)
+            store = try configuration.databaseURL.openStore(logger: logger)
         } catch {
             FileHandle.standardError.write(Data("vegas-server: \(error)\n".utf8))
             throw ExitCode.failure
         }
-        let info = server.info
         let endpoint = "\(tlsCertificate == nil ? "http" : "https")://\(host)"
-        let application: any Service
-        do {
-            application = try server.application(logger: logger) { [configuration] port in
-                Self.printBanner(
-                    info, endpoint: "\(endpoint):\(port)", console: configuration.consoleOrigin(port: port))
-            }
-        } catch {
-            FileHandle.standardError.write(Data("vegas-server: \(error)\n".utf8))
-            throw ExitCode.failure
+        let startup = VegasServerService(configuration: configuration, store: store, logger: logger) {
+            [configuration] info, port in
+            Self.printBanner(info, endpoint: "\(endpoint):\(port)", console: configuration.consoleOrigin(port: port))
         }
         let services = ServiceGroup(
-            configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: [
+                    .init(service: store),
+                    .init(service: startup, successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await services.run()
         } catch {
-            try? server.close()
-            throw error
+            FileHandle.standardError.write(Data("vegas-server: \(error)\n".utf8))
+            throw ExitCode.failure
         }
-        try server.close()
         logger.info("stopped; database closed")
     }
 
@@ -203,16 +214,19 @@ struct ImportU2FKey: AsyncParsableCommand {
                     "no vegas-server data in \(data.dataDir) (no vegas.sqlite): give the --data-dir of the running server"
                 )
             }
-            let server = try await VegasServer(configuration: configuration, logger: Logger(label: "import"))
-            defer { try? server.close() }
-            let principal = try await server.identity.principal(userName: userName)
-            let device = try await server.identity.registerSecurityKey(
-                principal, name: name,
-                key: NewSecurityKey(
-                    credentialId: handle, publicKey: cose, signCount: counter, backupEligible: false,
-                    transports: ["usb"], attestationFormat: "fido-u2f", aaguid: [UInt8](repeating: 0, count: 16),
-                    legacyU2F: true))
-            print(device.serialNumber)
+            let serial = try await StoreSession.run(configuration.databaseURL) { store in
+                let server = try await VegasServer(
+                    configuration: configuration, store: store, logger: Logger(label: "import"))
+                let principal = try await server.identity.principal(userName: userName)
+                let device = try await server.identity.registerSecurityKey(
+                    principal, name: name,
+                    key: NewSecurityKey(
+                        credentialId: handle, publicKey: cose, signCount: counter, backupEligible: false,
+                        transports: ["usb"], attestationFormat: "fido-u2f", aaguid: [UInt8](repeating: 0, count: 16),
+                        legacyU2F: true))
+                return device.serialNumber
+            }
+            print(serial)
         } catch let error as ValidationError {
             throw error
         } catch {

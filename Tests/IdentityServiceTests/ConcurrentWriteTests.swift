@@ -5,21 +5,23 @@ import Testing
 
 private struct Refused: Error {}
 
-@Suite("SQLite store: concurrent writes stay all-or-nothing each")
+@Suite("Stores: concurrent writes stay all-or-nothing each")
 struct ConcurrentWriteTests {
-    @Test("of 200 concurrent writes, each returns its own result and the ones that throw leave nothing behind")
-    func concurrentWrites() async throws {
+    @Test(
+        "of 200 concurrent writes, each returns its own result and the ones that throw leave nothing behind",
+        arguments: StoreBackend.allCases)
+    func concurrentWrites(backend: StoreBackend) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vegas-gc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("vegas.sqlite").path
-        let store = try SQLiteStore(path: path)
+        let lease = try await backend.makeStore(directory: directory)
+        let store = lease.store
         let results = await withTaskGroup(of: (Int, Result<String, any Error>).self) { group in
             for index in 0..<200 {
                 group.addTask {
                     do {
                         let name = try await store.write { tx -> String in
                             let name = "user\(index)"
-                            try tx.insert(
+                            try await tx.insert(
                                 UserRecord(
                                     userId: "AIDA\(index)", userName: name, path: "/",
                                     arn: "arn:aws:iam::123456789012:user/\(name)", createDate: Date()))
@@ -42,11 +44,12 @@ struct ConcurrentWriteTests {
             case .failure(let error): #expect(index % 5 == 0 && error is Refused)
             }
         }
-        try store.close()
+        let expected = Set((0..<200).filter { $0 % 5 != 0 }.map { "user\($0)" })
+        #expect(Set(try await store.read { tx in try await tx.users().map(\.userName) }) == expected)
+        guard backend == .sqlite else { return }
         // What was acknowledged is on disk: a new connection sees exactly the writes that succeeded.
-        let reopened = try SQLiteStore(path: path)
-        let names = Set(try await reopened.read { tx in try tx.users().map(\.userName) })
-        #expect(names == Set((0..<200).filter { $0 % 5 != 0 }.map { "user\($0)" }))
+        let reopened = try SQLiteStore(path: directory.appendingPathComponent("vegas.sqlite").path)
+        #expect(Set(try await reopened.read { tx in try await tx.users().map(\.userName) }) == expected)
         try reopened.close()
     }
 }

@@ -6,6 +6,8 @@ import Logging
 import Metrics
 import OTP
 import Synchronization
+import TestSupport
+import Testing
 
 /// A clock the test moves by hand.
 final class TestClock: Sendable {
@@ -18,20 +20,63 @@ final class TestClock: Sendable {
     func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
-/// An identity service on a fresh SQLite file in a temporary directory.
+/// The stores the backend-neutral domain suite runs on: every test that takes a `StoreBackend` runs once on each.
+enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case memory, sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    /// A new, empty store of this kind; it closes when the lease is released.
+    func makeStore(directory: URL) async throws -> StoreLease {
+        switch self {
+        case .memory:
+            return StoreLease(InMemoryStore()) {}
+        case .sqlite:
+            let store = try SQLiteStore(path: directory.appendingPathComponent("vegas.sqlite").path)
+            return StoreLease(store) { try? store.close() }
+        case .postgres:
+            guard case .postgres(let location) = try DatabaseURL(parsing: try await PostgresTestServer.newDatabase())
+            else {
+                fatalError("PostgresTestServer gave a URL that is not postgres://")
+            }
+            let store = try PostgresStore(location, logger: Logger(label: "test-postgres"), maximumConnections: 4)
+            let pool = Task { try await store.run() }
+            try await store.migrate()
+            return StoreLease(store) { pool.cancel() }
+        }
+    }
+}
+
+/// A store and what closes it, when the last test value holding it goes.
+final class StoreLease: Sendable {
+    let store: any Store
+    private let close: @Sendable () -> Void
+
+    init(_ store: any Store, close: @escaping @Sendable () -> Void) {
+        self.store = store
+        self.close = close
+    }
+
+    deinit { close() }
+}
+
+/// An identity service on a fresh store of the given backend (SQLite in a temporary directory by default).
 struct Harness {
     let directory: URL
-    let store: SQLiteStore
+    private let lease: StoreLease
+    var store: any Store { lease.store }
     let service: IdentityService
     let clock: TestClock
     let root: Principal
     private let secrets: SecretBox
     private let configuration: IdentityServiceConfiguration
 
-    init(configure: (inout IdentityServiceConfiguration) -> Void = { _ in }) async throws {
+    init(
+        _ backend: StoreBackend = .sqlite, configure: (inout IdentityServiceConfiguration) -> Void = { _ in }
+    ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vegas-identity-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try SQLiteStore(path: directory.appendingPathComponent("vegas.sqlite").path)
+        lease = try await backend.makeStore(directory: directory)
         clock = TestClock()
         var configuration = IdentityServiceConfiguration()
         configuration.passwordHasher = PasswordHasher(log2Rounds: 4)
@@ -40,7 +85,7 @@ struct Harness {
         secrets = try SecretBox(masterKey: Identifiers.randomBytes(32))
         let clock = self.clock
         service = IdentityService(
-            store: store, secrets: secrets, configuration: configuration, metrics: NOOPMetricsHandler.instance,
+            store: lease.store, secrets: secrets, configuration: configuration, metrics: NOOPMetricsHandler.instance,
             logger: Logger(label: "test"), clock: { clock.now })
         let bootstrap = try await service.bootstrap(accountId: "123456789012", pinnedRootKey: nil)
         root = try await service.caller(accessKeyId: bootstrap.newRootCredentials!.accessKeyId, securityToken: nil)
@@ -53,6 +98,17 @@ struct Harness {
         return IdentityService(
             store: store, secrets: secrets, configuration: configuration, metrics: NOOPMetricsHandler.instance,
             logger: Logger(label: "test-other"), clock: { clock.now })
+    }
+
+    /// A server with this one's master key on a new, empty store of `backend`: where `copy-store` puts a copy.
+    func serverOnNewStore(_ backend: StoreBackend) async throws -> (service: IdentityService, lease: StoreLease) {
+        let lease = try await backend.makeStore(
+            directory: directory.appendingPathComponent("copy-\(UUID().uuidString)"))
+        let clock = self.clock
+        let service = IdentityService(
+            store: lease.store, secrets: secrets, configuration: configuration, metrics: NOOPMetricsHandler.instance,
+            logger: Logger(label: "test-copy"), clock: { clock.now })
+        return (service, lease)
     }
 
     /// A user with its own long-term key, as a principal.

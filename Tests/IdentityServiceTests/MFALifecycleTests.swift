@@ -1,14 +1,17 @@
 import AWSProtocol
 import Foundation
 import IdentityService
+import IdentityStore
 import OTP
 import Testing
 
 @Suite("Virtual MFA devices: enable, resync, limits, deactivate, delete")
 struct MFALifecycleTests {
-    @Test("a new device has a 40-byte seed, a QR code of its otpauth URI, and an ARN serial with its path")
-    func createDevice() async throws {
-        let h = try await Harness()
+    @Test(
+        "a new device has a 40-byte seed, a QR code of its otpauth URI, and an ARN serial with its path",
+        arguments: StoreBackend.allCases)
+    func createDevice(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         try await h.service.createAccountAlias(h.root, alias: "acme-prod")
         let device = try await h.service.createVirtualMFADevice(h.root, name: "alice-phone", path: "/team/", tags: [])
         #expect(device.record.serialNumber == "arn:aws:iam::123456789012:mfa/team/alice-phone")
@@ -26,9 +29,11 @@ struct MFALifecycleTests {
         #expect(duplicate?.code == "EntityAlreadyExists")
     }
 
-    @Test("enabling takes two consecutive codes; the same code twice or a gap is refused")
-    func enableNeedsConsecutiveCodes() async throws {
-        let h = try await Harness()
+    @Test(
+        "enabling takes two consecutive codes; the same code twice or a gap is refused",
+        arguments: StoreBackend.allCases)
+    func enableNeedsConsecutiveCodes(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         _ = try await h.user("alice")
         let (serial, totp) = try await h.device("alice-phone")
         let same = await awsError {
@@ -55,9 +60,11 @@ struct MFALifecycleTests {
         #expect(again?.code == "EntityAlreadyExists")
     }
 
-    @Test("codes generated minutes ago still enable the device and its drift is remembered")
-    func enableLearnsDrift() async throws {
-        let h = try await Harness()
+    @Test(
+        "codes generated minutes ago still enable the device and its drift is remembered",
+        arguments: StoreBackend.allCases)
+    func enableLearnsDrift(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         let (serial, totp) = try await h.device("alice-phone")
         // The device's clock is 4 minutes (8 steps) behind ours.
@@ -76,9 +83,9 @@ struct MFALifecycleTests {
         #expect(far?.code == "AccessDenied")
     }
 
-    @Test("codes outside the enable window are refused")
-    func enableWindow() async throws {
-        let h = try await Harness()
+    @Test("codes outside the enable window are refused", arguments: StoreBackend.allCases)
+    func enableWindow(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         _ = try await h.user("alice")
         let (serial, totp) = try await h.device("alice-phone")
         let old = await awsError {
@@ -89,9 +96,9 @@ struct MFALifecycleTests {
         #expect(old?.code == "InvalidAuthenticationCode")
     }
 
-    @Test("resync re-learns the drift and refuses codes already used")
-    func resync() async throws {
-        let h = try await Harness()
+    @Test("resync re-learns the drift and refuses codes already used", arguments: StoreBackend.allCases)
+    func resync(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         let (serial, totp) = try await h.enabledDevice("alice-phone", for: "alice")
         let reused = await awsError {
@@ -113,9 +120,9 @@ struct MFALifecycleTests {
             alice, durationSeconds: nil, serialNumber: serial, tokenCode: h.code(totp, offset: 7))
     }
 
-    @Test("a user has at most 8 MFA devices in use")
-    func deviceLimit() async throws {
-        let h = try await Harness()
+    @Test("a user has at most 8 MFA devices in use", arguments: StoreBackend.allCases)
+    func deviceLimit(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         _ = try await h.user("alice")
         for index in 1...8 { _ = try await h.enabledDevice("alice-\(index)", for: "alice") }
         let (serial, totp) = try await h.device("alice-9")
@@ -128,9 +135,9 @@ struct MFALifecycleTests {
         #expect(try await h.service.listMFADevices(h.root, userName: "alice").count == 8)
     }
 
-    @Test("an assigned device cannot be deleted; deactivated, it can, once")
-    func deleteConflict() async throws {
-        let h = try await Harness()
+    @Test("an assigned device cannot be deleted; deactivated, it can, once", arguments: StoreBackend.allCases)
+    func deleteConflict(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         _ = try await h.user("alice")
         let (serial, _) = try await h.enabledDevice("alice-phone", for: "alice")
         let conflict = await awsError { try await h.service.deleteVirtualMFADevice(h.root, serialNumber: serial) }
@@ -144,9 +151,11 @@ struct MFALifecycleTests {
         #expect(gone?.code == "NoSuchEntity")
     }
 
-    @Test("a device deleted and created again under the same serial is checked with its new seed, not the old one")
-    func recreatedDeviceUsesItsNewSeed() async throws {
-        let h = try await Harness()
+    @Test(
+        "a device deleted and created again under the same serial is checked with its new seed, not the old one",
+        arguments: StoreBackend.allCases)
+    func recreatedDeviceUsesItsNewSeed(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         let (serial, oldTOTP) = try await h.enabledDevice("alice-phone", for: "alice")
         _ = try await h.service.getSessionToken(
@@ -172,9 +181,9 @@ struct MFALifecycleTests {
             alice, durationSeconds: 900, serialNumber: serial, tokenCode: h.code(newTOTP, offset: 1))
     }
 
-    @Test("ListVirtualMFADevices filters by assignment and names the user")
-    func listVirtual() async throws {
-        let h = try await Harness()
+    @Test("ListVirtualMFADevices filters by assignment and names the user", arguments: StoreBackend.allCases)
+    func listVirtual(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         _ = try await h.user("alice")
         let (assigned, _) = try await h.enabledDevice("alice-phone", for: "alice")
         let (spare, _) = try await h.device("spare")
@@ -185,9 +194,9 @@ struct MFALifecycleTests {
         #expect(onlyAssigned.first?.user?.userName == "alice")
     }
 
-    @Test("tags: at most 50, merged by key, listed sorted")
-    func tags() async throws {
-        let h = try await Harness()
+    @Test("tags: at most 50, merged by key, listed sorted", arguments: StoreBackend.allCases)
+    func tags(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let (serial, _) = try await h.device("tagged")
         try await h.service.tagMFADevice(
             h.root, serialNumber: serial,
@@ -203,13 +212,13 @@ struct MFALifecycleTests {
         #expect(limit?.code == "LimitExceeded")
     }
 
-    @Test("the database file holds no seed and no secret key in the clear")
+    @Test("the SQLite database file holds no seed and no secret key in the clear")
     func secretsEncryptedAtRest() async throws {
-        let h = try await Harness()
+        let h = try await Harness(.sqlite)
         let device = try await h.service.createVirtualMFADevice(h.root, name: "alice-phone", path: "/", tags: [])
         _ = try await h.service.createUser(h.root, userName: "alice", path: "/")
         let key = try await h.service.createAccessKey(h.root, userName: "alice")
-        try h.store.close()
+        try #require(h.store as? SQLiteStore).close()
         var bytes = Data()
         for name in try FileManager.default.contentsOfDirectory(atPath: h.directory.path) {
             bytes += try Data(contentsOf: h.directory.appendingPathComponent(name))

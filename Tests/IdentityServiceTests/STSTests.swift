@@ -10,9 +10,9 @@ struct STSTests {
     static let unknownSerial =
         "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user."
 
-    @Test("a code is accepted once: replay and wrong codes get the same AccessDenied")
-    func replay() async throws {
-        let h = try await Harness()
+    @Test("a code is accepted once: replay and wrong codes get the same AccessDenied", arguments: StoreBackend.allCases)
+    func replay(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         let (serial, totp) = try await h.enabledDevice("alice-phone", for: "alice")
         let next = h.code(totp, offset: 1)
@@ -41,9 +41,11 @@ struct STSTests {
             alice, durationSeconds: 900, serialNumber: serial, tokenCode: h.code(totp, offset: 1))
     }
 
-    @Test("two servers on one store: a code one accepted is refused by the other, whatever the other last saw")
-    func replayAcrossServers() async throws {
-        let h = try await Harness()
+    @Test(
+        "two servers on one store: a code one accepted is refused by the other, whatever the other last saw",
+        arguments: StoreBackend.allCases)
+    func replayAcrossServers(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let other = h.otherServer()
         let alice = try await h.user("alice")
         let (serial, totp) = try await h.enabledDevice("alice-phone", for: "alice")
@@ -74,9 +76,9 @@ struct STSTests {
         #expect(afterDeactivation == AWSError.accessDenied(Self.unknownSerial))
     }
 
-    @Test("twenty concurrent calls with one code: exactly one succeeds")
-    func concurrentReplay() async throws {
-        let h = try await Harness()
+    @Test("twenty concurrent calls with one code: exactly one succeeds", arguments: StoreBackend.allCases)
+    func concurrentReplay(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         let (serial, totp) = try await h.enabledDevice("alice-phone", for: "alice")
         let code = h.code(totp, offset: 1)
@@ -93,9 +95,11 @@ struct STSTests {
         #expect(successes == 1)
     }
 
-    @Test("a serial that is not the caller's device gets the 'unable to validate' message")
-    func foreignSerial() async throws {
-        let h = try await Harness()
+    @Test(
+        "a serial that is not the caller's device gets the 'unable to validate' message",
+        arguments: StoreBackend.allCases)
+    func foreignSerial(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         _ = try await h.user("bob")
         let (bobSerial, bobTotp) = try await h.enabledDevice("bob-phone", for: "bob")
@@ -150,9 +154,11 @@ struct STSTests {
             alice, durationSeconds: nil, serialNumber: serial, tokenCode: h.code(totp, offset: 1))
     }
 
-    @Test("GetSessionToken: session credentials refused, root clamped to an hour, users default to 12 hours")
-    func sessionTokenRules() async throws {
-        let h = try await Harness()
+    @Test(
+        "GetSessionToken: session credentials refused, root clamped to an hour, users default to 12 hours",
+        arguments: StoreBackend.allCases)
+    func sessionTokenRules(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         let issued = try await h.service.getSessionToken(alice, durationSeconds: nil, serialNumber: nil, tokenCode: nil)
         #expect(issued.expiration == h.clock.now.addingTimeInterval(43_200))
@@ -180,9 +186,11 @@ struct STSTests {
         "NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}}]}
         """
 
-    @Test("AssumeRole: a trust policy requiring MFA admits MFA sessions and inline codes, not bare keys or stale MFA")
-    func assumeRoleWithMFA() async throws {
-        let h = try await Harness()
+    @Test(
+        "AssumeRole: a trust policy requiring MFA admits MFA sessions and inline codes, not bare keys or stale MFA",
+        arguments: StoreBackend.allCases)
+    func assumeRoleWithMFA(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         let (serial, totp) = try await h.enabledDevice("alice-phone", for: "alice")
         let role = try await h.service.createRole(
@@ -229,9 +237,11 @@ struct STSTests {
         #expect(tooLong?.message == "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
     }
 
-    @Test("AssumeRole: external id, role chaining limit, root refused, unknown role denied")
-    func assumeRoleRules() async throws {
-        let h = try await Harness()
+    @Test(
+        "AssumeRole: external id, role chaining limit, root refused, unknown role denied",
+        arguments: StoreBackend.allCases)
+    func assumeRoleRules(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         let trust = """
             {"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:user/alice",
@@ -276,9 +286,11 @@ struct STSTests {
         #expect(malformed?.code == "MalformedPolicyDocument")
     }
 
-    @Test("IAM users manage only their own devices and keys; GetSessionToken sessions need MFA for IAM")
-    func authorization() async throws {
-        let h = try await Harness()
+    @Test(
+        "IAM users manage only their own devices and keys; GetSessionToken sessions need MFA for IAM",
+        arguments: StoreBackend.allCases)
+    func authorization(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         _ = try await h.user("bob")
         let createUser = await awsError { _ = try await h.service.createUser(alice, userName: "carol", path: "/") }

@@ -14,9 +14,11 @@ private func key(_ id: UInt8, signCount: UInt32 = 0) -> NewSecurityKey {
 
 @Suite("Security keys: registration, IAM listing, limits, counters and lock-out")
 struct SecurityKeyTests {
-    @Test("a registered key is an MFA device with AWS's u2f serial, listed, described and removable through IAM")
-    func registerListDescribeRemove() async throws {
-        let h = try await Harness()
+    @Test(
+        "a registered key is an MFA device with AWS's u2f serial, listed, described and removable through IAM",
+        arguments: StoreBackend.allCases)
+    func registerListDescribeRemove(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         let device = try await h.service.registerSecurityKey(alice, name: "YubiKey-5C", key: key(1))
         let pattern = #/arn:aws:iam::123456789012:u2f/user/alice/yubikey-5c-[A-Z2-7]{26}/#
@@ -37,9 +39,9 @@ struct SecurityKeyTests {
         _ = try await h.service.registerSecurityKey(alice, name: "again", key: key(1))
     }
 
-    @Test("a credential id registered once is refused the second time, for any user")
-    func duplicateCredential() async throws {
-        let h = try await Harness()
+    @Test("a credential id registered once is refused the second time, for any user", arguments: StoreBackend.allCases)
+    func duplicateCredential(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         let bob = try await h.user("bob")
         _ = try await h.service.registerSecurityKey(alice, name: "key", key: key(7))
@@ -48,9 +50,9 @@ struct SecurityKeyTests {
         #expect(try await h.service.listMFADevices(h.root, userName: "bob").isEmpty)
     }
 
-    @Test("security keys count towards the 8 devices of a user, with virtual devices")
-    func limit() async throws {
-        let h = try await Harness()
+    @Test("security keys count towards the 8 devices of a user, with virtual devices", arguments: StoreBackend.allCases)
+    func limit(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         for index in 0..<4 { _ = try await h.enabledDevice("phone-\(index)", for: "alice") }
         for index in 0..<4 {
@@ -62,9 +64,9 @@ struct SecurityKeyTests {
         #expect(ninthVirtual?.code == "LimitExceeded")
     }
 
-    @Test("STS refuses a security key's serial: it gives no codes")
-    func stsRefusesSecurityKeys() async throws {
-        let h = try await Harness()
+    @Test("STS refuses a security key's serial: it gives no codes", arguments: StoreBackend.allCases)
+    func stsRefusesSecurityKeys(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         let device = try await h.service.registerSecurityKey(alice, name: "key", key: key(1))
         let refused = await awsError {
@@ -75,9 +77,11 @@ struct SecurityKeyTests {
         #expect(refused?.message.contains("unable to validate MFA code") == true)
     }
 
-    @Test("a valid assertion stores the new counter; a regressed one flags the key, which is refused from then on")
-    func counters() async throws {
-        let h = try await Harness()
+    @Test(
+        "a valid assertion stores the new counter; a regressed one flags the key, which is refused from then on",
+        arguments: StoreBackend.allCases)
+    func counters(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         _ = try await h.service.registerSecurityKey(alice, name: "key", key: key(1, signCount: 3))
         let id = [UInt8](repeating: 1, count: 32)
@@ -130,9 +134,11 @@ struct SecurityKeyTests {
 
 @Suite("Console sign-in: password step and MFA codes")
 struct ConsoleSignInTests {
-    @Test("a user signs in with the account id or alias; wrong passwords, users and accounts get nil alike")
-    func passwordStep() async throws {
-        let h = try await Harness()
+    @Test(
+        "a user signs in with the account id or alias; wrong passwords, users and accounts get nil alike",
+        arguments: StoreBackend.allCases)
+    func passwordStep(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         _ = try await h.user("alice")
         _ = try await h.service.createLoginProfile(
             h.root, userName: "alice", password: "correct horse", resetRequired: false)
@@ -160,9 +166,47 @@ struct ConsoleSignInTests {
         #expect(reset?.passwordResetRequired == true)
     }
 
-    @Test("the console's MFA step accepts a code once, from the user's own device, and the root can enable a device")
-    func codes() async throws {
-        let h = try await Harness()
+    @Test(
+        "wrong passwords lock a console login for every instance, the right one is refused until it ends, and clears it",
+        arguments: StoreBackend.allCases)
+    func passwordLockout(backend: StoreBackend) async throws {
+        let h = try await Harness(backend) {
+            $0.consoleLockoutPolicy = Lockout.Policy(maxFailures: 3, firstLockout: 60, longestLockout: 900)
+        }
+        let other = h.otherServer()
+        _ = try await h.user("alice")
+        _ = try await h.service.createLoginProfile(
+            h.root, userName: "alice", password: "correct horse", resetRequired: false)
+        for service in [h.service, other, h.service] {  // failures counted in the store, wherever they land
+            #expect(
+                try await service.signInToConsole(account: "123456789012", userName: "alice", password: "nope") == nil)
+        }
+        for service in [h.service, other] {
+            #expect(
+                try await service.signInToConsole(account: "123456789012", userName: "alice", password: "correct horse")
+                    == nil)
+        }
+        h.clock.advance(60)
+        #expect(
+            try await other.signInToConsole(account: "123456789012", userName: "alice", password: "correct horse")
+                != nil)
+        let profile = try await h.service.getLoginProfile(h.root, userName: "alice")
+        #expect(profile.lockout == Lockout())
+        // Three more wrong ones lock it again; a new password set by the root ends that lock-out.
+        for _ in 0..<3 {
+            _ = try await h.service.signInToConsole(account: "123456789012", userName: "alice", password: "nope")
+        }
+        try await h.service.updateLoginProfile(h.root, userName: "alice", password: "new horse 1", resetRequired: nil)
+        #expect(
+            try await h.service.signInToConsole(account: "123456789012", userName: "alice", password: "new horse 1")
+                != nil)
+    }
+
+    @Test(
+        "the console's MFA step accepts a code once, from the user's own device, and the root can enable a device",
+        arguments: StoreBackend.allCases)
+    func codes(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         let (serial, totp) = try await h.enabledDevice("alice-phone", for: "alice")
         try await h.service.verifyConsoleCode(alice, serialNumber: serial, code: h.code(totp, offset: 1))
@@ -188,9 +232,11 @@ struct ConsoleSignInTests {
 
 @Suite("Authenticator apps offered in the console")
 struct VirtualDeviceOfferTests {
-    @Test("an offered device is stored only when two codes prove the app has it; an abandoned offer leaves nothing")
-    func offer() async throws {
-        let h = try await Harness()
+    @Test(
+        "an offered device is stored only when two codes prove the app has it; an abandoned offer leaves nothing",
+        arguments: StoreBackend.allCases)
+    func offer(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         let abandoned = try await h.service.offerVirtualMFADevice(alice, name: "phone")
         #expect(abandoned.serialNumber == "arn:aws:iam::123456789012:mfa/phone")
@@ -216,9 +262,11 @@ struct VirtualDeviceOfferTests {
 
 @Suite("Hardware TOTP tokens")
 struct HardwareTokenTests {
-    @Test("a token enabled with its vendor seed and two codes gives codes to STS, once each, and can be resynced")
-    func hardwareToken() async throws {
-        let h = try await Harness()
+    @Test(
+        "a token enabled with its vendor seed and two codes gives codes to STS, once each, and can be resynced",
+        arguments: StoreBackend.allCases)
+    func hardwareToken(backend: StoreBackend) async throws {
+        let h = try await Harness(backend)
         let alice = try await h.user("alice")
         let seed = Array("12345678901234567890".utf8)
         let totp = try TOTP(secret: seed)

@@ -92,6 +92,35 @@ struct ConsoleTests {
             [("account", "123456789012"), ("kind", "user"), ("username", "alice"), ("password", password)])
     }
 
+    /// Role `admin` (trusting the account), user `bob` with a key, and bob's AssumeRole `Credentials` element.
+    private func assumedRole(_ client: ServerHarness.Client) async throws -> XMLElement {
+        let trust =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#
+        #expect(
+            try await client.call(
+                "iam", [("Action", "CreateRole"), ("RoleName", "admin"), ("AssumeRolePolicyDocument", trust)]
+            ).status == 200)
+        #expect(try await client.call("iam", [("Action", "CreateUser"), ("UserName", "bob")]).status == 200)
+        let keyReply = try await client.call("iam", [("Action", "CreateAccessKey"), ("UserName", "bob")])
+        let key = try #require(keyReply.result?.first(named: "AccessKey"))
+        let bob = AWSCredentials(
+            accessKeyId: key.first(named: "AccessKeyId")?.text ?? "",
+            secretAccessKey: key.first(named: "SecretAccessKey")?.text ?? "", sessionToken: nil)
+        let assumed = try await client.call(
+            "sts",
+            [("Action", "AssumeRole"), ("RoleArn", "arn:aws:iam::123456789012:role/admin"), ("RoleSessionName", "me")],
+            credentials: bob)
+        return try #require(assumed.result?.first(named: "Credentials"))
+    }
+
+    /// The federation endpoint's `Session` parameter, percent-encoded.
+    private func federationSession(_ accessKeyId: String, secret: String, token: String) -> String {
+        let json = try! JSONSerialization.data(withJSONObject: [
+            "sessionId": accessKeyId, "sessionKey": secret, "sessionToken": token,
+        ])
+        return String(decoding: json, as: UTF8.self).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+    }
+
     @Test("pages carry a strict CSP, frame denial and no-store; the cookie is HttpOnly and SameSite")
     func securityHeaders() async throws {
         let h = try await ServerHarness()
@@ -202,33 +231,10 @@ struct ConsoleTests {
     func federation() async throws {
         let h = try await ServerHarness()
         try await h.test { client in
-            let trust =
-                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#
-            #expect(
-                try await client.call(
-                    "iam", [("Action", "CreateRole"), ("RoleName", "admin"), ("AssumeRolePolicyDocument", trust)]
-                ).status == 200)
-            #expect(try await client.call("iam", [("Action", "CreateUser"), ("UserName", "bob")]).status == 200)
-            let keyReply = try await client.call("iam", [("Action", "CreateAccessKey"), ("UserName", "bob")])
-            let key = try #require(keyReply.result?.first(named: "AccessKey"))
-            let bob = AWSCredentials(
-                accessKeyId: key.first(named: "AccessKeyId")?.text ?? "",
-                secretAccessKey: key.first(named: "SecretAccessKey")?.text ?? "", sessionToken: nil)
-            let assumed = try await client.call(
-                "sts",
-                [
-                    ("Action", "AssumeRole"), ("RoleArn", "arn:aws:iam::123456789012:role/admin"),
-                    ("RoleSessionName", "me"),
-                ],
-                credentials: bob)
-            let credentials = try #require(assumed.result?.first(named: "Credentials"))
+            let credentials = try await assumedRole(client)
             func field(_ name: String) -> String { credentials.first(named: name)?.text ?? "" }
             func session(secret: String) -> String {
-                let json = try! JSONSerialization.data(withJSONObject: [
-                    "sessionId": field("AccessKeyId"), "sessionKey": secret, "sessionToken": field("SessionToken"),
-                ])
-                return String(decoding: json, as: UTF8.self).addingPercentEncoding(
-                    withAllowedCharacters: .alphanumerics)!
+                federationSession(field("AccessKeyId"), secret: secret, token: field("SessionToken"))
             }
             let browser = Browser(client.client)
             let forged = try await browser.get("/federation?Action=getSigninToken&Session=\(session(secret: "not-it"))")
@@ -262,6 +268,60 @@ struct ConsoleTests {
             let encoded = String(decoding: rootSession, as: UTF8.self).addingPercentEncoding(
                 withAllowedCharacters: .alphanumerics)!
             #expect(try await browser.get("/federation?Action=getSigninToken&Session=\(encoded)").status != .ok)
+        }
+    }
+
+    @Test("a console session lives in the store: another server on the same data continues it, sign-out ends it there")
+    func sessionOutlivesServer() async throws {
+        let h = try await ServerHarness()
+        let (cookie, csrf) = try await h.test { client in
+            _ = try await alice(client, device: false)
+            let browser = Browser(client.client)
+            #expect(try await signIn(browser).location == "/console/")
+            #expect(try await browser.get("/console/").status == .ok)
+            return (try #require(browser.cookie), browser.csrf)
+        }
+        let restarted = try await h.sameData()
+        try await restarted.test { client in
+            let browser = Browser(client.client)
+            browser.cookie = cookie
+            browser.csrf = csrf
+            let home = try await browser.get("/console/")
+            #expect(home.status == .ok)
+            #expect(home.text(id: "arn") == "arn:aws:iam::123456789012:user/alice")
+            #expect(try await browser.post("/console/signout", []).location == "/console/signin")
+        }
+        try await h.test { client throws -> Void in
+            let browser = Browser(client.client)
+            browser.cookie = cookie
+            #expect(try await browser.get("/console/").location == "/console/signin")
+        }
+    }
+
+    @Test("a federation sign-in token minted on one server is redeemed once, on any server sharing the store")
+    func federationTokenAcrossServers() async throws {
+        let h = try await ServerHarness()
+        let other = try await h.sameData()
+        let token = try await h.test { client in
+            let credentials = try await assumedRole(client)
+            func field(_ name: String) -> String { credentials.first(named: name)?.text ?? "" }
+            let session = federationSession(
+                field("AccessKeyId"), secret: field("SecretAccessKey"), token: field("SessionToken"))
+            let issued = try await Browser(client.client).get("/federation?Action=getSigninToken&Session=\(session)")
+            let object = try JSONSerialization.jsonObject(with: Data(issued.body.utf8)) as? [String: String]
+            return try #require(object?["SigninToken"])
+        }
+        try await other.test { client in
+            let browser = Browser(client.client)
+            let login = try await browser.get("/federation?Action=login&Destination=%2Fconsole%2F&SigninToken=\(token)")
+            #expect(login.status == .found)
+            #expect(
+                try await browser.get("/console/").text(id: "arn") == "arn:aws:sts::123456789012:assumed-role/admin/me")
+        }
+        try await h.test { client throws -> Void in
+            let again = try await Browser(client.client).get(
+                "/federation?Action=login&Destination=%2Fconsole%2F&SigninToken=\(token)")
+            #expect(again.status == .forbidden)
         }
     }
 }

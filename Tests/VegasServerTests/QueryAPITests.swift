@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import IdentityStore
 import Logging
 import NIOCore
 import OTP
@@ -19,21 +20,36 @@ struct ServerHarness {
     let directory: String
 
     init(maxBodyBytes: Int = 1 << 20) async throws {
-        directory =
+        let directory =
             FileManager.default.temporaryDirectory.appendingPathComponent("vegas-server-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try await self.init(directory: directory, maxBodyBytes: maxBodyBytes)
+    }
+
+    private init(directory: String, maxBodyBytes: Int) async throws {
+        self.directory = directory
         var configuration = VegasServerConfiguration()
         configuration.dataDirectory = directory
         configuration.accountId = "123456789012"
         configuration.rootCredentials = Self.root
         configuration.maxBodyBytes = maxBodyBytes
         configuration.identity.passwordHasher = .init(log2Rounds: 4)
-        server = try await VegasServer(configuration: configuration, logger: Logger(label: "test"))
+        server = try await VegasServer(
+            configuration: configuration, store: try SQLiteStore(path: directory + "/vegas.sqlite"),
+            logger: Logger(label: "test"))
+    }
+
+    /// Another server on this one's data directory (its database and master key), with caches of its own: what a
+    /// restart, or a second instance on the same store, is.
+    func sameData() async throws -> ServerHarness {
+        try await ServerHarness(directory: directory, maxBodyBytes: server.configuration.maxBodyBytes)
     }
 
     /// Runs `body` with a client of the router.
-    func test(_ body: @escaping @Sendable (Client) async throws -> Void) async throws {
+    @discardableResult
+    func test<T: Sendable>(_ body: @escaping @Sendable (Client) async throws -> T) async throws -> T {
         let app = Application(router: try server.router(port: 8080))
-        try await app.test(.router) { client in try await body(Client(client: client)) }
+        return try await app.test(.router) { client in try await body(Client(client: client)) }
     }
 
     struct Reply: Sendable {

@@ -7,8 +7,10 @@ The binaries are `$VEGAS_SERVER_BIN` and `$VEGAS_CREDENTIALS_BIN`, or `<repo>/.b
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -67,9 +69,12 @@ class ServerFactory:
         path.mkdir(parents=True)
         return path
 
-    def start(self, data_dir: Path, *extra_args: str, name: str = "server") -> VegasServer:
+    def start(
+        self, data_dir: Path, *extra_args: str, name: str = "server", env: dict[str, str] | None = None
+    ) -> VegasServer:
         server = VegasServer(
-            self.binary, data_dir, self.root / f"{unique(name)}.log", extra_args=tuple(extra_args)
+            self.binary, data_dir, self.root / f"{unique(name)}.log", extra_args=tuple(extra_args),
+            extra_env=env or {},
         )
         self.started.append(server)
         try:
@@ -87,6 +92,43 @@ def servers(server_binary, tmp_path_factory):
     factory = ServerFactory(server_binary, tmp_path_factory.mktemp("servers"))
     yield factory
     factory.kill_all()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A private PostgreSQL server on 127.0.0.1 for this test session (tests/support/postgres-cluster, fsync off);
+    yields a function that creates a new database on it and returns its postgres:// URL."""
+    # The script hands the directory to the postgres user; a new one under /tmp has parents that user can search.
+    directory = Path(tempfile.mkdtemp(prefix="vegas-pytest-postgres-", dir="/tmp"))
+    cluster = REPO_ROOT / "tests" / "support" / "postgres-cluster"
+    started = subprocess.run(
+        [str(cluster), "start", str(directory), "--fast"], capture_output=True, text=True, timeout=120
+    )
+    if started.returncode != 0:
+        pytest.fail(f"PostgreSQL did not start (is Debian's postgresql installed?): {started.stderr}", pytrace=False)
+    server_url = started.stdout.strip()
+
+    def new_database() -> str:
+        name = unique("vegas").replace("-", "_")
+        subprocess.run(["psql", f"{server_url}/postgres", "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+        return f"{server_url}/{name}?sslmode=disable"
+
+    yield new_database
+    subprocess.run([str(cluster), "stop", str(directory)], capture_output=True, timeout=60)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def driver():
+    """Headless Chromium for the console's browser tests (skipped without Chromium, chromedriver and Selenium)."""
+    from browser import browser_problem, start_chromium
+
+    problem = browser_problem()
+    if problem:
+        pytest.skip(f"the console browser tests need Chromium, chromedriver and Selenium: {problem}")
+    chromium = start_chromium()
+    yield chromium
+    chromium.quit()
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ import requests
 from botocore.exceptions import ClientError
 
 import vegas_harness
-from browser import NOT_ALLOWED_MESSAGE, ConsoleBrowser, browser_problem, start_chromium
+from browser import NOT_ALLOWED_MESSAGE, ConsoleBrowser
 from vegas_harness import (
     ACCOUNT_ID,
     IamUser,
@@ -91,16 +91,6 @@ def server_uv_required(servers):
     started = start_console_server(servers, "console-uv", "--webauthn-user-verification", "required")
     yield started
     stop(started)
-
-
-@pytest.fixture(scope="module")
-def driver():
-    problem = browser_problem()
-    if problem:
-        pytest.skip(f"the console browser tests need Chromium, chromedriver and Selenium: {problem}")
-    chromium = start_chromium()
-    yield chromium
-    chromium.quit()
 
 
 @pytest.fixture

@@ -90,6 +90,8 @@ class VegasServer:
     data_dir: Path
     log_path: Path
     extra_args: tuple[str, ...] = ()
+    #: Variables added to the server's (clean) environment, e.g. VEGAS_MASTER_KEY for instances sharing a store.
+    extra_env: Mapping[str, str] = field(default_factory=dict)
     port: int = 0
     proc: subprocess.Popen | None = None
     sigterm_sent: bool = False
@@ -112,6 +114,7 @@ class VegasServer:
             VEGAS_ROOT_ACCESS_KEY_ID=ROOT_ACCESS_KEY_ID,
             VEGAS_ROOT_SECRET_ACCESS_KEY=ROOT_SECRET_ACCESS_KEY,
         )
+        env.update(self.extra_env)
         command = [
             str(self.binary), "--host", "127.0.0.1", "--port", str(self.port),
             "--data-dir", str(self.data_dir), *self.extra_args,
