@@ -18,7 +18,7 @@ struct Federation: Sendable {
     static let maxSessionBytes = 8 * 1024
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        let federation = router.group("federation").add(middleware: SecurityHeaders(https: console.secureCookies))
+        let federation = router.group("federation").add(middleware: SecurityHeaders<BasicRequestContext>(https: console.secureCookies))
         federation.get { request, context in await respond(request, context) }
         federation.post { request, context in await respond(request, context) }
     }
