@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "IdentityService",
             dependencies: [
-                "OTP", "QRCode", "AWSProtocol", "IAMPolicy",
+                "OTP", "QRCode", "AWSProtocol", "IAMPolicy", "WebAuthn",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,7 +126,10 @@ let package = Package(
         .testTarget(name: "KeyStorageTests", dependencies: ["KeyStorage", "TestSupport"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         // Helpers shared by test targets (running the Python implementations tests compare against).
-        .target(name: "TestSupport", dependencies: ["ChildProcess"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["ChildProcess", "WebAuthn", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/TestSupport"),
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol", "TestSupport"]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
         .testTarget(
@@ -150,7 +153,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "IdentityServiceTests", dependencies: ["IdentityService", "IdentityStore", "OTP", "TestSupport"],
+            name: "IdentityServiceTests",
+            dependencies: ["IdentityService", "IdentityStore", "OTP", "TestSupport", "WebAuthn"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "VegasServerTests",

@@ -86,9 +86,6 @@ extension IdentityService {
     public func verifyConsoleCode(_ principal: Principal, serialNumber: String, code: String) async throws {
         guard let userKey = principal.userKey else { throw AWSError.invalidOneTimePassCode }
         let now = clock()
-        let check = try await store.write { tx in
-            try await self.checkCode(tx, userKey: userKey, serialNumber: serialNumber, code: code, now: now)
-        }
-        try finish(check)
+        try finish(try await checkCode(userKey: userKey, serialNumber: serialNumber, code: code, now: now))
     }
 }

@@ -444,33 +444,47 @@ extension IdentityService {
 
     // MARK: Verification
 
-    /// Checks a code from a user's device inside a write transaction and records the outcome on the device: the accepted
-    /// step (never accepted again) and drift, or a failure that may lock the device. The caller commits either way.
+    /// Checks a code from a user's TOTP device and records the outcome on the device — the accepted step (never
+    /// accepted again) and drift, or a failure that may lock it — with one conditional commit; `issuing`, when given,
+    /// is stored by the same commit if (and only if) the code is accepted.
     ///
-    /// The device is taken from `checkedDevices` when this server checked it last, and its new state is then written
-    /// only if the stored row still holds the state the decision was made on (a compare-and-set); a row changed since,
-    /// by this server or another one sharing the store, is read again and decides.
+    /// The decision is made on the device as this server last checked it (`checkedDevices`) or as the store holds it,
+    /// and commits only if the stored row still holds that state (a compare-and-set on kind, owner, seed and
+    /// verification state): a row changed since — by this server or another one sharing the store — is read again
+    /// and decides anew, so of two requests with one code on any two servers exactly one is accepted.
     func checkCode(
-        _ tx: any StoreTransaction, userKey: String, serialNumber: String, code: String, now: Date
+        userKey: String, serialNumber: String, code: String, now: Date, issuing session: SessionRecord? = nil
     ) async throws -> MFACheck {
-        if let known = checkedDevices.lookup(serialNumber, now: now), known.userKey == userKey,
-            !known.isLocked(at: now)
-        {
-            let (checked, check) = try verify(code, on: known, now: now)
-            if try await tx.saveVerificationState(of: checked, ifUnchangedFrom: known) {
+        var cached = checkedDevices.lookup(serialNumber, now: now)
+        for attempt in 0..<Self.maxVerificationAttempts {
+            let device: MFADeviceRecord
+            if let known = cached, known.userKey == userKey, !known.isLocked(at: now) {
+                device = known
+            } else {
+                guard
+                    let stored = try await store.read({ tx in try await tx.mfaDevice(serialNumber: serialNumber) }),
+                    stored.userKey == userKey, stored.kind != .securityKey
+                else { return .unknownDevice }
+                if stored.isLocked(at: now) { return .locked }
+                device = stored
+            }
+            let (checked, check) = try verify(code, on: device, now: now)
+            if try await store.commitVerification(
+                checked, ifUnchangedFrom: device, inserting: check == .accepted ? session : nil)
+            {
                 checkedDevices.store(checked, for: serialNumber, now: now, generation: checkedDevices.generation)
                 return check
             }
+            cached = nil
+            if attempt >= 4 {  // many requests on one device at once: let the others finish their commits
+                try await Task.sleep(for: .microseconds(Int.random(in: 50...(50 << min(attempt - 4, 6)))))
+            }
         }
-        guard let device = try await tx.mfaDevice(serialNumber: serialNumber), device.userKey == userKey,
-            device.kind != .securityKey
-        else { return .unknownDevice }
-        if device.isLocked(at: now) { return .locked }
-        let (checked, check) = try verify(code, on: device, now: now)
-        try await tx.saveVerificationState(of: checked)
-        checkedDevices.store(checked, for: serialNumber, now: now, generation: checkedDevices.generation)
-        return check
+        throw AWSError(code: "Throttling", message: "Rate exceeded", httpStatus: 400)
     }
+
+    /// How often a code check reads the device again after losing its commit to a concurrent change.
+    static let maxVerificationAttempts = 64
 
     /// The outcome of `code` on an unlocked TOTP device, and the device's verification state after it.
     private func verify(

@@ -60,21 +60,20 @@ extension IdentityService {
         let duration = caller.isRoot ? min(durationSeconds ?? 3600, 3600) : durationSeconds ?? 43_200
         let now = clock()
         let userKey = caller.userKey ?? Principal.rootUserKey
-        let (check, issued) = try await store.write { tx -> (MFACheck?, IssuedCredentials?) in
-            var mfaAt: Date?
-            if serialNumber != nil || tokenCode != nil {
-                let check = try await self.checkCode(
-                    tx, userKey: userKey, serialNumber: serialNumber ?? "", code: tokenCode ?? "", now: now)
-                guard check == .accepted else { return (check, nil) }
-                mfaAt = now
-            }
-            let issued = try await self.issue(
-                tx, origin: .sessionToken, userName: caller.userName, role: nil, sessionName: nil, sourceIdentity: nil,
-                mfaAuthenticatedAt: mfaAt, now: now, duration: duration)
-            return (mfaAt == nil ? nil : .accepted, issued)
+        guard serialNumber != nil || tokenCode != nil else {
+            let (issued, record) = newSession(
+                origin: .sessionToken, userName: caller.userName, role: nil, sessionName: nil, sourceIdentity: nil,
+                mfaAuthenticatedAt: nil, now: now, duration: duration)
+            try await store.write { tx in try await tx.insert(record) }
+            return issued
         }
-        if let check { try finish(check) }
-        guard let issued else { throw AWSError.invalidOneTimePassCode }
+        // The session is stored by the code check's own commit, and only if the code is accepted.
+        let (issued, record) = newSession(
+            origin: .sessionToken, userName: caller.userName, role: nil, sessionName: nil, sourceIdentity: nil,
+            mfaAuthenticatedAt: now, now: now, duration: duration)
+        try finish(
+            try await checkCode(
+                userKey: userKey, serialNumber: serialNumber ?? "", code: tokenCode ?? "", now: now, issuing: record))
         return issued
     }
 
@@ -88,48 +87,36 @@ extension IdentityService {
         let denied = AWSError.accessDenied(
             "User: \(caller.arn) is not authorized to perform: sts:AssumeRole on resource: \(request.roleARN)")
 
-        let outcome = try await store.write { tx -> (MFACheck?, Result<AssumedRole, AWSError>) in
-            guard let arn = ARN(parsing: request.roleARN), arn.service == "iam", arn.account == caller.accountId,
-                arn.resource.hasPrefix("role/"),
-                let role = try await tx.role(
-                    nameKey: String(arn.resource.split(separator: "/").last ?? "").lowercased()),
-                role.arn == request.roleARN
-            else { return (nil, .failure(denied)) }
-
-            let duration = request.durationSeconds ?? 3600
-            if chained && duration > 3600 {
-                return (
-                    nil,
-                    .failure(
-                        .validation(
-                            "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
-                        ))
-                )
+        // The role and the duration are checked first, then the code (its step is used whatever the trust policy
+        // says), then — in one transaction with the role read again — the trust policy and the new session.
+        let role = try await store.read { tx in try await self.assumableRole(tx, request) }
+        guard let role else { throw denied }
+        let duration = request.durationSeconds ?? 3600
+        if chained && duration > 3600 {
+            throw AWSError.validation(
+                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+        }
+        if duration > role.maxSessionDuration {
+            throw AWSError.validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+        }
+        var mfaPresent = caller.multiFactorAuthPresent
+        var mfaAt = caller.session?.origin == .sessionToken ? caller.session?.mfaAuthenticatedAt : nil
+        if request.serialNumber != nil || request.tokenCode != nil {
+            guard let userKey = caller.session?.origin == .assumedRole ? nil : caller.userKey else {
+                try finish(.unknownDevice)
+                throw AWSError.unableToValidateMFA
             }
-            if duration > role.maxSessionDuration {
-                return (
-                    nil,
-                    .failure(
-                        .validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."))
-                )
-            }
+            try finish(
+                try await checkCode(
+                    userKey: userKey, serialNumber: request.serialNumber ?? "", code: request.tokenCode ?? "",
+                    now: now))
+            mfaPresent = true
+            mfaAt = now
+        }
+        let mfa = (present: mfaPresent, at: mfaAt)
 
-            var check: MFACheck?
-            var mfaPresent = caller.multiFactorAuthPresent
-            var mfaAt = caller.session?.origin == .sessionToken ? caller.session?.mfaAuthenticatedAt : nil
-            if request.serialNumber != nil || request.tokenCode != nil {
-                guard let userKey = caller.session?.origin == .assumedRole ? nil : caller.userKey else {
-                    return (.unknownDevice, .failure(.unableToValidateMFA))
-                }
-                let result = try await self.checkCode(
-                    tx, userKey: userKey, serialNumber: request.serialNumber ?? "", code: request.tokenCode ?? "",
-                    now: now)
-                check = result
-                guard result == .accepted else { return (result, .failure(.invalidOneTimePassCode)) }
-                mfaPresent = true
-                mfaAt = now
-            }
-
+        return try await store.write { tx -> AssumedRole in
+            guard let role = try await self.assumableRole(tx, request) else { throw denied }
             let policy = try Self.parseTrustPolicy(role.trustPolicy)
             var values: [String: [String]] = [
                 "aws:principalarn": [caller.policyPrincipalARN],
@@ -141,8 +128,8 @@ extension IdentityService {
                 "sts:rolesessionname": [request.roleSessionName],
             ]
             if let userName = caller.userName { values["aws:username"] = [userName] }
-            if let mfaPresent { values["aws:multifactorauthpresent"] = [mfaPresent ? "true" : "false"] }
-            if let mfaAt, mfaPresent == true {
+            if let present = mfa.present { values["aws:multifactorauthpresent"] = [present ? "true" : "false"] }
+            if let mfaAt = mfa.at, mfa.present == true {
                 values["aws:multifactorauthage"] = [String(max(0, Int(now.timeIntervalSince(mfaAt))))]
             }
             if let externalId = request.externalId { values["sts:externalid"] = [externalId] }
@@ -152,47 +139,50 @@ extension IdentityService {
                 values["aws:sourceidentity"] = [sourceIdentity]
             }
             if let inherited = caller.session?.sourceIdentity, let asked = request.sourceIdentity, inherited != asked {
-                return (check, .failure(.accessDenied("The source identity cannot be changed in a role chain.")))
+                throw AWSError.accessDenied("The source identity cannot be changed in a role chain.")
             }
             let context = RequestContext(
                 principalARN: caller.policyPrincipalARN, principalAccount: caller.accountId, action: "sts:AssumeRole",
                 resource: role.arn, values: values)
-            guard policy.evaluate(context) == .allow else { return (check, .failure(denied)) }
+            guard policy.evaluate(context) == .allow else { throw denied }
 
-            let issued = try await self.issue(
-                tx, origin: .assumedRole, userName: caller.userName, role: role, sessionName: request.roleSessionName,
+            let (issued, record) = self.newSession(
+                origin: .assumedRole, userName: caller.userName, role: role, sessionName: request.roleSessionName,
                 sourceIdentity: sourceIdentity, mfaAuthenticatedAt: nil, now: now, duration: duration)
-            return (
-                check,
-                .success(
-                    AssumedRole(
-                        issued: issued, assumedRoleId: "\(role.roleId):\(request.roleSessionName)",
-                        arn:
-                            "arn:aws:sts::\(caller.accountId):assumed-role/\(role.roleName)/\(request.roleSessionName)",
-                        sourceIdentity: sourceIdentity))
-            )
+            try await tx.insert(record)
+            return AssumedRole(
+                issued: issued, assumedRoleId: "\(role.roleId):\(request.roleSessionName)",
+                arn: "arn:aws:sts::\(caller.accountId):assumed-role/\(role.roleName)/\(request.roleSessionName)",
+                sourceIdentity: sourceIdentity)
         }
-        if let check = outcome.0 { try finish(check) }
-        return try outcome.1.get()
     }
 
-    /// Creates and stores a session; AssumeRole sessions carry no MFA context (as AWS documents).
-    private func issue(
-        _ tx: any StoreTransaction, origin: SessionOrigin, userName: String?, role: RoleRecord?, sessionName: String?,
-        sourceIdentity: String?, mfaAuthenticatedAt: Date?, now: Date, duration: Int
-    ) async throws -> IssuedCredentials {
+    /// The role a request names, if it is a role of the caller's account.
+    private func assumableRole(_ tx: any StoreTransaction, _ request: AssumeRoleRequest) async throws -> RoleRecord? {
+        guard let arn = ARN(parsing: request.roleARN), arn.service == "iam", arn.resource.hasPrefix("role/"),
+            let role = try await tx.role(
+                nameKey: String(arn.resource.split(separator: "/").last ?? "").lowercased()),
+            role.arn == request.roleARN
+        else { return nil }
+        return role
+    }
+
+    /// A new session and its record (not stored yet); AssumeRole sessions carry no MFA context (as AWS documents).
+    private func newSession(
+        origin: SessionOrigin, userName: String?, role: RoleRecord?, sessionName: String?, sourceIdentity: String?,
+        mfaAuthenticatedAt: Date?, now: Date, duration: Int
+    ) -> (IssuedCredentials, SessionRecord) {
         let credentials = AWSCredentials(
             accessKeyId: Identifiers.make(prefix: "ASIA", length: 16), secretAccessKey: Identifiers.secretAccessKey(),
             sessionToken: Identifiers.sessionToken())
         let expiration = now.addingTimeInterval(TimeInterval(duration))
-        try await tx.insert(
-            SessionRecord(
-                accessKeyId: credentials.accessKeyId,
-                secretCiphertext: secrets.seal(
-                    Array(credentials.secretAccessKey.utf8), context: Self.sessionContext(credentials.accessKeyId)),
-                tokenHash: Identifiers.tokenHash(credentials.sessionToken!), origin: origin, userName: userName,
-                roleName: role?.roleName, roleSessionName: sessionName, sourceIdentity: sourceIdentity,
-                mfaAuthenticatedAt: mfaAuthenticatedAt, createDate: now, expiration: expiration))
-        return IssuedCredentials(credentials: credentials, expiration: expiration)
+        let record = SessionRecord(
+            accessKeyId: credentials.accessKeyId,
+            secretCiphertext: secrets.seal(
+                Array(credentials.secretAccessKey.utf8), context: Self.sessionContext(credentials.accessKeyId)),
+            tokenHash: Identifiers.tokenHash(credentials.sessionToken!), origin: origin, userName: userName,
+            roleName: role?.roleName, roleSessionName: sessionName, sourceIdentity: sourceIdentity,
+            mfaAuthenticatedAt: mfaAuthenticatedAt, createDate: now, expiration: expiration)
+        return (IssuedCredentials(credentials: credentials, expiration: expiration), record)
     }
 }

@@ -1,4 +1,5 @@
 import AWSProtocol
+import WebAuthn
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -34,7 +35,7 @@ public struct NewSecurityKey: Sendable {
 }
 
 /// What the relying party concluded about one assertion from a stored security key.
-public enum SecurityKeyVerdict: Sendable, Equatable {
+enum SecurityKeyVerdict: Sendable, Equatable {
     case valid(signCount: UInt32)
     /// Signature valid but the counter did not increase: a sign of a cloned key.
     case counterRegressed
@@ -116,15 +117,23 @@ extension IdentityService {
         }
     }
 
-    /// Checks an assertion from one of the principal's security keys inside a write transaction: `verify` (the
-    /// relying party's check against the stored credential) runs serialised with other sign-ins, so the counter moves
-    /// atomically. A regressed counter flags the key as possibly cloned and refuses it from then on; failures count
-    /// towards the device's lock-out like wrong TOTP codes. Throws AWS's invalid-code error on any refusal.
+    /// Checks a browser's assertion (`responseJSON`, AuthenticationResponseJSON) from one of the principal's security
+    /// keys against the ceremony that issued its challenge, inside a write transaction, so the counter moves
+    /// atomically with other sign-ins. A regressed counter flags the key as possibly cloned and refuses it from then
+    /// on; failures count towards the device's lock-out like wrong TOTP codes. Throws AWS's invalid-code error on any
+    /// refusal.
     public func authenticateWithSecurityKey(
-        _ principal: Principal, credentialId: [UInt8],
-        verify: @escaping @Sendable (SecurityKeyRecord) -> SecurityKeyVerdict
+        _ principal: Principal, ceremony: AuthenticationCeremony, responseJSON: [UInt8]
     ) async throws {
         guard let userKey = principal.userKey else { throw AWSError.invalidOneTimePassCode }
+        let credentialId: [UInt8]
+        do {
+            credentialId = try AuthenticationCeremony.credentialId(ofResponseJSON: responseJSON)
+        } catch {
+            logger.info("security key assertion refused", metadata: ["reason": "\(error)"])
+            throw AWSError.invalidOneTimePassCode
+        }
+        let userHandle = Array(principal.userId.utf8)
         let now = clock()
         let check = try await store.write { tx -> MFACheck in
             guard var credential = try await tx.securityKey(credentialId: Data(credentialId)),
@@ -133,7 +142,7 @@ extension IdentityService {
             if device.isLocked(at: now) { return .locked }
             if credential.cloneSuspectedAt != nil { return .invalid }
             let check: MFACheck
-            switch verify(credential) {
+            switch self.verdict(ceremony, responseJSON, credential: credential, userHandle: userHandle) {
             case .valid(let signCount):
                 credential.signCount = Int64(signCount)
                 credential.lastUsedDate = now
@@ -155,5 +164,27 @@ extension IdentityService {
             return check
         }
         try finish(check)
+    }
+
+    /// The relying party's check of one assertion against the stored credential.
+    private func verdict(
+        _ ceremony: AuthenticationCeremony, _ responseJSON: [UInt8], credential: SecurityKeyRecord,
+        userHandle: [UInt8]
+    ) -> SecurityKeyVerdict {
+        do {
+            let assertion = try ceremony.verify(
+                responseJSON: responseJSON,
+                credential: StoredCredential(
+                    credentialId: Array(credential.credentialId), publicKey: Array(credential.publicKey),
+                    signCount: UInt32(clamping: credential.signCount), backupEligible: credential.backupEligible,
+                    transports: credential.transportList),
+                userHandle: userHandle)
+            return .valid(signCount: assertion.signCount)
+        } catch .signCountRegressed {
+            return .counterRegressed
+        } catch {
+            logger.info("security key assertion refused", metadata: ["reason": "\(error)"])
+            return .invalid
+        }
     }
 }

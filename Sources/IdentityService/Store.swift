@@ -9,8 +9,8 @@
 /// when the body returns and rolls back when it throws, so a state change is all or nothing; an engine may run the
 /// body again when the transaction lost a conflict with another instance, so a body does nothing but read, decide and
 /// write through the transaction. In a `read`, each call sees committed data. Decisions that must hold against
-/// concurrent changes are made inside a `write`, or committed with a conditional write (see
-/// `saveVerificationState(of:ifUnchangedFrom:)`).
+/// concurrent changes are made inside a `write`, or committed with a conditional write (`commitVerification`, the
+/// path every MFA code takes).
 ///
 /// Implementations (`IdentityStore`): `InMemoryStore` (the reference), `SQLiteStore` (embedded) and `PostgresStore`
 /// (several instances on one database).
@@ -19,6 +19,13 @@ public protocol Store: Sendable {
     func read<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T
     /// Runs `body` in a serialisable read-write transaction.
     func write<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T
+    /// The hot path's commit, without a transaction body: writes `device`'s verification state (drift, last used
+    /// step, failures, lock-out) if the stored device still has `expected`'s kind, owner, seed and verification state,
+    /// and with it — only then — inserts `session`; all or nothing (one statement on PostgreSQL, one access on
+    /// SQLite). Returns whether it wrote; a device changed since must be read again and decided anew.
+    func commitVerification(
+        _ device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord, inserting session: SessionRecord?
+    ) async throws -> Bool
 }
 
 /// What a transaction can read and change. Look-ups by name take the lower-cased name key.
@@ -49,11 +56,6 @@ public protocol StoreTransaction: Sendable {
     /// Saves only what checking a code or an assertion changes on an existing device — drift, last used step, failure
     /// count and lock-out — which is most of the store's write traffic.
     func saveVerificationState(of device: MFADeviceRecord) async throws
-    /// Like `saveVerificationState(of:)`, but only if the stored device still has `expected`'s kind, owner, seed and
-    /// verification state; returns whether it wrote.
-    func saveVerificationState(
-        of device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord
-    ) async throws -> Bool
     func deleteMFADevice(serialNumber: String) async throws
     func securityKey(serialNumber: String) async throws -> SecurityKeyRecord?
     func securityKey(credentialId: Data) async throws -> SecurityKeyRecord?

@@ -25,6 +25,25 @@ public final class InMemoryStore: Store {
             return result
         }
     }
+
+    public func commitVerification(
+        _ device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord, inserting session: SessionRecord?
+    ) async throws -> Bool {
+        try await writers.withLock {
+            try committed.withLock { tables in
+                guard let stored = tables.devices[expected.serialNumber], stored.hasVerificationIdentity(of: expected)
+                else { return false }
+                if let session {
+                    guard tables.sessions[session.accessKeyId] == nil else {
+                        throw StoreConstraintError("session \(session.accessKeyId) exists")
+                    }
+                    tables.sessions[session.accessKeyId] = session
+                }
+                tables.devices[expected.serialNumber]?.takeVerificationState(of: device)
+                return true
+            }
+        }
+    }
 }
 
 /// The tables of `InMemoryStore`, keyed as the SQL stores' primary keys.
@@ -95,16 +114,6 @@ private final class InMemoryTransaction: StoreTransaction {
     func save(_ device: MFADeviceRecord) async throws { change { $0.devices[device.serialNumber] = device } }
     func saveVerificationState(of device: MFADeviceRecord) async throws {
         change { tables in tables.devices[device.serialNumber]?.takeVerificationState(of: device) }
-    }
-    func saveVerificationState(
-        of device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord
-    ) async throws -> Bool {
-        change { tables in
-            guard let stored = tables.devices[expected.serialNumber], stored.hasVerificationIdentity(of: expected)
-            else { return false }
-            tables.devices[expected.serialNumber]?.takeVerificationState(of: device)
-            return true
-        }
     }
     func deleteMFADevice(serialNumber: String) async throws {
         change { tables in

@@ -85,6 +85,48 @@ public final class PostgresStore: Store, Service {
         }
     }
 
+    /// One statement, outside any transaction: the compare-and-set on the device and, in the same statement (a
+    /// data-modifying `WITH`), the session's insert from the rows it updated, so no session is stored unless the
+    /// device was. No serialisation failure is possible; a device changed since simply updates no row.
+    public func commitVerification(
+        _ device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord, inserting session: SessionRecord?
+    ) async throws -> Bool {
+        let row = session ?? Self.noSession
+        let query: PostgresQuery = try """
+        WITH updated AS (
+            UPDATE mfa_device SET driftSteps = \(device.driftSteps), lastUsedStep = \(device.lastUsedStep),
+            failedAttempts = \(device.failedAttempts), lockouts = \(device.lockouts),
+            lockedUntil = \(device.lockedUntil)
+            WHERE serialNumber = \(expected.serialNumber) AND kind = \(expected.kind.rawValue)
+            AND userKey IS NOT DISTINCT FROM \(expected.userKey)
+            AND seedCiphertext IS NOT DISTINCT FROM \(expected.seedCiphertext)
+            AND driftSteps = \(expected.driftSteps) AND lastUsedStep IS NOT DISTINCT FROM \(expected.lastUsedStep)
+            AND failedAttempts = \(expected.failedAttempts) AND lockouts = \(expected.lockouts)
+            AND lockedUntil IS NOT DISTINCT FROM \(expected.lockedUntil)
+            RETURNING serialNumber
+        ), inserted AS (
+            INSERT INTO sts_session (accessKeyId, secretCiphertext, tokenHash, origin, userName, roleName,
+            roleSessionName, sourceIdentity, mfaAuthenticatedAt, createDate, expiration)
+            SELECT \(row.accessKeyId), \(row.secretCiphertext), \(row.tokenHash), \(row.origin.rawValue),
+            \(row.userName), \(row.roleName), \(row.roleSessionName), \(row.sourceIdentity),
+            \(row.mfaAuthenticatedAt), \(row.createDate), \(row.expiration)
+            FROM updated WHERE \(session != nil)
+            RETURNING 1
+        )
+        SELECT count(*) FROM updated
+        """
+        let result = try await client.withConnection { connection in
+            try await connection.query(query, logger: logger).get()
+        }
+        return try result.first?.decode(Int64.self) == 1
+    }
+
+    /// What the statement binds when there is no session to insert (its insert selects no row).
+    private static let noSession = SessionRecord(
+        accessKeyId: "", secretCiphertext: Data(), tokenHash: Data(), origin: .sessionToken, userName: nil,
+        roleName: nil, roleSessionName: nil, sourceIdentity: nil, mfaAuthenticatedAt: nil,
+        createDate: Date(timeIntervalSince1970: 0), expiration: Date(timeIntervalSince1970: 0))
+
     /// Serialization failures and deadlocks, and a unique key taken by a concurrent insert: running the transaction
     /// again sees the other one's result and decides anew.
     static func isConflict(_ error: PSQLError) -> Bool {

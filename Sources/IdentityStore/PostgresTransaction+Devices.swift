@@ -73,24 +73,6 @@ extension PostgresTransaction {
             lockedUntil = \(device.lockedUntil) WHERE serialNumber = \(device.serialNumber)
             """)
     }
-    func saveVerificationState(
-        of device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord
-    ) async throws -> Bool {
-        let result = try await run(
-            """
-            UPDATE mfa_device SET driftSteps = \(device.driftSteps), lastUsedStep = \(device.lastUsedStep), \
-            failedAttempts = \(device.failedAttempts), lockouts = \(device.lockouts), \
-            lockedUntil = \(device.lockedUntil)
-            WHERE serialNumber = \(expected.serialNumber) AND kind = \(expected.kind.rawValue)
-            AND userKey IS NOT DISTINCT FROM \(expected.userKey)
-            AND seedCiphertext IS NOT DISTINCT FROM \(expected.seedCiphertext)
-            AND driftSteps = \(expected.driftSteps) AND lastUsedStep IS NOT DISTINCT FROM \(expected.lastUsedStep)
-            AND failedAttempts = \(expected.failedAttempts) AND lockouts = \(expected.lockouts)
-            AND lockedUntil IS NOT DISTINCT FROM \(expected.lockedUntil)
-            RETURNING 1
-            """)
-        return result.count == 1
-    }
     func deleteMFADevice(serialNumber: String) async throws {
         try change("DELETE FROM mfa_device WHERE serialNumber = \(serialNumber)")
     }

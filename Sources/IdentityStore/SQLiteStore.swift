@@ -57,6 +57,44 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// One access of GRDB's writer, without taking `writers`: the hot path does not queue behind other code checks
+    /// (GRDB's queue runs them back to back). Only if a multi-access write is between two of its accesses does the
+    /// commit wait for `writers` and go again.
+    public func commitVerification(
+        _ device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord, inserting session: SessionRecord?
+    ) async throws -> Bool {
+        let commit: @Sendable (Database) throws -> Bool? = { db in
+            guard !db.isInsideTransaction else { return nil }
+            var wrote = false
+            try db.inTransaction(.immediate) {
+                wrote = try Self.saveVerificationState(db, device, ifUnchangedFrom: expected)
+                if wrote, let session { try session.insert(db) }
+                return wrote ? .commit : .rollback
+            }
+            return wrote
+        }
+        if let wrote = try await pool.writeWithoutTransaction(commit) { return wrote }
+        return try await writers.withLock { try await pool.writeWithoutTransaction(commit) } ?? false
+    }
+
+    private static func saveVerificationState(
+        _ db: Database, _ device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord
+    ) throws -> Bool {
+        try db.cachedStatement(
+            sql: """
+                UPDATE mfaDevice SET driftSteps = ?, lastUsedStep = ?, failedAttempts = ?, lockouts = ?, lockedUntil = ?
+                WHERE serialNumber = ? AND kind = ? AND userKey IS ? AND seedCiphertext IS ? AND driftSteps = ?
+                AND lastUsedStep IS ? AND failedAttempts = ? AND lockouts = ? AND lockedUntil IS ?
+                """
+        ).execute(arguments: [
+            device.driftSteps, device.lastUsedStep, device.failedAttempts, device.lockouts, device.lockedUntil,
+            expected.serialNumber, expected.kind.rawValue, expected.userKey, expected.seedCiphertext,
+            expected.driftSteps, expected.lastUsedStep, expected.failedAttempts, expected.lockouts,
+            expected.lockedUntil,
+        ])
+        return db.changesCount == 1
+    }
+
     /// Closes the database (checkpointing the WAL); further calls fail.
     public func close() throws {
         try pool.close()

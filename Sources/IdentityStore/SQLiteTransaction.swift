@@ -178,26 +178,6 @@ struct SQLiteTransaction: StoreTransaction {
             ])
         }
     }
-    func saveVerificationState(
-        of device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord
-    ) async throws -> Bool {
-        try await query { db in
-            try db.cachedStatement(
-                sql: """
-                    UPDATE mfaDevice SET driftSteps = ?, lastUsedStep = ?, failedAttempts = ?, lockouts = ?, \
-                    lockedUntil = ?
-                    WHERE serialNumber = ? AND kind = ? AND userKey IS ? AND seedCiphertext IS ? AND driftSteps = ?
-                    AND lastUsedStep IS ? AND failedAttempts = ? AND lockouts = ? AND lockedUntil IS ?
-                    """
-            ).execute(arguments: [
-                device.driftSteps, device.lastUsedStep, device.failedAttempts, device.lockouts, device.lockedUntil,
-                expected.serialNumber, expected.kind.rawValue, expected.userKey, expected.seedCiphertext,
-                expected.driftSteps, expected.lastUsedStep, expected.failedAttempts, expected.lockouts,
-                expected.lockedUntil,
-            ])
-            return db.changesCount == 1
-        }
-    }
     func deleteMFADevice(serialNumber: String) async throws {
         try await change { db in _ = try MFADeviceRecord.deleteOne(db, key: serialNumber) }
     }

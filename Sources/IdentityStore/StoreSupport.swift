@@ -10,7 +10,7 @@ public struct StoreConstraintError: Error, CustomStringConvertible {
 
 extension MFADeviceRecord {
     /// Whether `other` has this device's kind, owner, seed and verification state: what a conditional write of the
-    /// verification state compares (`saveVerificationState(of:ifUnchangedFrom:)`).
+    /// verification state compares (`Store.commitVerification`).
     func hasVerificationIdentity(of other: MFADeviceRecord) -> Bool {
         kind == other.kind && userKey == other.userKey && seedCiphertext == other.seedCiphertext
             && driftSteps == other.driftSteps && lastUsedStep == other.lastUsedStep

@@ -180,36 +180,15 @@ extension Console {
         guard let pending = try await sessions.take(token: token, \.signIn), pending.isLive(at: clock()) else {
             return json(["error": "The security key request expired. Try again."], status: .badRequest)
         }
-        let logger = context.logger
         do {
-            let credentialId = try AuthenticationCeremony.credentialId(ofResponseJSON: body)
-            let userHandle = Array(principal.userId.utf8)
-            try await identity.authenticateWithSecurityKey(principal, credentialId: credentialId) { stored in
-                do {
-                    let assertion = try pending.ceremony.verify(
-                        responseJSON: body,
-                        credential: StoredCredential(
-                            credentialId: Array(stored.credentialId), publicKey: Array(stored.publicKey),
-                            signCount: UInt32(clamping: stored.signCount), backupEligible: stored.backupEligible,
-                            transports: stored.transportList),
-                        userHandle: userHandle)
-                    return .valid(signCount: assertion.signCount)
-                } catch {
-                    if case WebAuthnError.signCountRegressed = error { return .counterRegressed }
-                    logger.info("security key assertion refused", metadata: ["reason": "\(error)"])
-                    return .invalid
-                }
-            }
-        } catch let error as WebAuthnError {
-            logger.info("security key assertion refused", metadata: ["reason": "\(error)"])
-            return json(["error": Self.incorrect], status: .unauthorized)
+            try await identity.authenticateWithSecurityKey(principal, ceremony: pending.ceremony, responseJSON: body)
         } catch is AWSError {
             return json(["error": Self.incorrect], status: .unauthorized)
         }
         guard let next = try await sessions.advance(token: token, to: .signedIn(principal)) else {
             return json(["error": "Your sign-in expired. Sign in again."], status: .forbidden)
         }
-        logger.info("console sign-in with security key", metadata: ["principal": "\(principal.arn)"])
+        context.logger.info("console sign-in with security key", metadata: ["principal": "\(principal.arn)"])
         var response = json(["redirect": "/console/"])
         response.headers[.setCookie] = cookie(next)
         return response

@@ -42,6 +42,35 @@ struct STSTests {
     }
 
     @Test(
+        "one fresh code sent 16 times at once, half to each of two servers, is accepted once, with its session stored",
+        arguments: StoreBackend.allCases)
+    func raceAcrossServers(backend: StoreBackend) async throws {
+        let h = try await Harness(backend) { $0.mfaMaxFailures = 1000 }  // the 15 replays of a round lock nothing
+        let servers = [h.service, h.otherServer()]
+        let alice = try await h.user("alice")
+        let (serial, totp) = try await h.enabledDevice("alice-phone", for: "alice")
+        for round in 1...3 {
+            h.clock.advance(30)
+            let code = h.code(totp)
+            let accepted = await withTaskGroup(of: IssuedCredentials?.self) { group in
+                for index in 0..<16 {
+                    group.addTask {
+                        try? await servers[index % 2].getSessionToken(
+                            alice, durationSeconds: 900, serialNumber: serial, tokenCode: code)
+                    }
+                }
+                return await group.reduce(into: [IssuedCredentials]()) { if let issued = $1 { $0.append(issued) } }
+            }
+            #expect(accepted.count == 1, "round \(round)")
+            for issued in accepted {
+                let caller = try await servers[1].caller(
+                    accessKeyId: issued.credentials.accessKeyId, securityToken: issued.credentials.sessionToken)
+                #expect(caller.principal.session?.mfaAuthenticatedAt == h.clock.now)
+            }
+        }
+    }
+
+    @Test(
         "two servers on one store: a code one accepted is refused by the other, whatever the other last saw",
         arguments: StoreBackend.allCases)
     func replayAcrossServers(backend: StoreBackend) async throws {

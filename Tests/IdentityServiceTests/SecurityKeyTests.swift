@@ -2,7 +2,9 @@ import AWSProtocol
 import Foundation
 import IdentityService
 import OTP
+import TestSupport
 import Testing
+import WebAuthn
 
 /// A verified registration as the console hands it to the service.
 private func key(_ id: UInt8, signCount: UInt32 = 0) -> NewSecurityKey {
@@ -83,52 +85,62 @@ struct SecurityKeyTests {
     func counters(backend: StoreBackend) async throws {
         let h = try await Harness(backend)
         let alice = try await h.user("alice")
-        _ = try await h.service.registerSecurityKey(alice, name: "key", key: key(1, signCount: 3))
-        let id = [UInt8](repeating: 1, count: 32)
-        try await h.service.authenticateWithSecurityKey(alice, credentialId: id) { stored in
-            #expect(stored.signCount == 3)
-            return .valid(signCount: 11)
-        }
+        let authenticator = SoftAuthenticator()
+        _ = try await h.service.registerSecurityKey(alice, name: "key", key: registered(authenticator, signCount: 3))
+        try await signIn(h, alice, authenticator, signCount: 11)
         #expect(try await h.service.consoleMFADevices(alice).first?.1?.signCount == 11)
 
-        let cloned = await awsError {
-            try await h.service.authenticateWithSecurityKey(alice, credentialId: id) { _ in .counterRegressed }
-        }
+        let cloned = await awsError { try await signIn(h, alice, authenticator, signCount: 5) }
         #expect(
             cloned?.message.hasPrefix("MultiFactorAuthentication failed with invalid MFA one time pass code") == true)
         let flagged = try await h.service.consoleMFADevices(alice).first?.1
         #expect(flagged?.cloneSuspectedAt == h.clock.now)
         #expect(flagged?.signCount == 11)
 
-        let afterwards = await awsError {
-            try await h.service.authenticateWithSecurityKey(alice, credentialId: id) { _ in .valid(signCount: 12) }
-        }
+        let afterwards = await awsError { try await signIn(h, alice, authenticator, signCount: 12) }
         #expect(afterwards?.code == "AccessDenied")
         #expect(try await h.service.consoleMFADevices(alice).first?.1?.signCount == 11)
     }
 
-    @Test("failed assertions lock the key like wrong codes; another user's key is unknown")
-    func lockoutAndOwnership() async throws {
-        let h = try await Harness { $0.mfaMaxFailures = 3 }
+    @Test(
+        "failed assertions lock the key like wrong codes; another user's key is unknown",
+        arguments: StoreBackend.allCases)
+    func lockoutAndOwnership(backend: StoreBackend) async throws {
+        let h = try await Harness(backend) { $0.mfaMaxFailures = 3 }
         let alice = try await h.user("alice")
         let bob = try await h.user("bob")
-        _ = try await h.service.registerSecurityKey(alice, name: "key", key: key(1))
-        let id = [UInt8](repeating: 1, count: 32)
-        let foreign = await awsError {
-            try await h.service.authenticateWithSecurityKey(bob, credentialId: id) { _ in .valid(signCount: 1) }
-        }
+        let authenticator = SoftAuthenticator()
+        _ = try await h.service.registerSecurityKey(alice, name: "key", key: registered(authenticator))
+        let foreign = await awsError { try await signIn(h, bob, authenticator) }
         #expect(foreign?.message.contains("unable to validate") == true)
         for _ in 0..<3 {
-            _ = await awsError {
-                try await h.service.authenticateWithSecurityKey(alice, credentialId: id) { _ in .invalid }
-            }
+            let tampered = await awsError { try await signIn(h, alice, authenticator, tamper: true) }
+            #expect(tampered?.code == "AccessDenied")
         }
-        let locked = await awsError {
-            try await h.service.authenticateWithSecurityKey(alice, credentialId: id) { _ in .valid(signCount: 1) }
-        }
+        let locked = await awsError { try await signIn(h, alice, authenticator) }
         #expect(locked?.code == "AccessDenied")
         h.clock.advance(61)
-        try await h.service.authenticateWithSecurityKey(alice, credentialId: id) { _ in .valid(signCount: 1) }
+        try await signIn(h, alice, authenticator)
+    }
+
+    /// The registration the console hands the service for `authenticator`'s credential.
+    private func registered(_ authenticator: SoftAuthenticator, signCount: UInt32 = 0) -> NewSecurityKey {
+        NewSecurityKey(
+            credentialId: authenticator.credentialId, publicKey: cbor(authenticator.coseKey), signCount: signCount,
+            backupEligible: false, transports: ["usb"], attestationFormat: "packed",
+            aaguid: [UInt8](repeating: 0, count: 16))
+    }
+
+    /// One console sign-in step with `authenticator`: a fresh ceremony, the browser's signed response, the check.
+    private func signIn(
+        _ h: Harness, _ principal: Principal, _ authenticator: SoftAuthenticator, signCount: UInt32 = 0,
+        tamper: Bool = false
+    ) async throws {
+        let ceremony = AuthenticationCeremony(
+            relyingParty: localRP, allowCredentials: [CredentialDescriptor(id: authenticator.credentialId)])
+        try await h.service.authenticateWithSecurityKey(
+            principal, ceremony: ceremony,
+            responseJSON: authenticator.assertion(challenge: ceremony.challenge, signCount: signCount, tamper: tamper))
     }
 }
 

@@ -1,10 +1,11 @@
+// WebAuthn test payloads: hex and CBOR helpers, browser-shaped response JSON and a software authenticator that signs
+// them, for the WebAuthn tests and the identity domain's security-key tests.
 import Crypto
 import Foundation
-
-@testable import WebAuthn
+import WebAuthn
 
 /// Bytes from a hex string (test fixtures only).
-func hex(_ text: String) -> [UInt8] {
+public func hex(_ text: String) -> [UInt8] {
     var bytes = [UInt8]()
     var iterator = text.utf8.makeIterator()
     while let high = iterator.next(), let low = iterator.next() {
@@ -13,16 +14,16 @@ func hex(_ text: String) -> [UInt8] {
     return bytes
 }
 
-func hexString(_ bytes: [UInt8]) -> String {
+public func hexString(_ bytes: [UInt8]) -> String {
     bytes.map { String(format: "%02x", $0) }.joined()
 }
 
-func b64url(_ bytes: [UInt8]) -> String { Base64URL.encode(bytes) }
+public func b64url(_ bytes: [UInt8]) -> String { Base64URL.encode(bytes) }
 
-func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
+public func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
 
 /// A minimal CBOR encoder to build test payloads (shortest-form heads, map order as given).
-func cbor(_ item: CBOR) -> [UInt8] {
+public func cbor(_ item: CBOR) -> [UInt8] {
     func head(_ major: UInt8, _ value: UInt64) -> [UInt8] {
         switch value {
         case 0..<24: [major << 5 | UInt8(value)]
@@ -45,11 +46,13 @@ func cbor(_ item: CBOR) -> [UInt8] {
 }
 
 extension CBOR {
-    static func int(_ value: Int) -> CBOR { value >= 0 ? .unsigned(UInt64(value)) : .negative(UInt64(-1 - value)) }
+    public static func int(_ value: Int) -> CBOR {
+        value >= 0 ? .unsigned(UInt64(value)) : .negative(UInt64(-1 - value))
+    }
 }
 
 /// RegistrationResponseJSON as a browser's `toJSON()` would give it.
-func registrationJSON(
+public func registrationJSON(
     credentialId: [UInt8], clientDataJSON: [UInt8], attestationObject: [UInt8], transports: [String] = ["usb"]
 ) -> [UInt8] {
     let object: [String: Any] = [
@@ -64,7 +67,7 @@ func registrationJSON(
 }
 
 /// AuthenticationResponseJSON as a browser's `toJSON()` would give it.
-func assertionJSON(
+public func assertionJSON(
     credentialId: [UInt8], clientDataJSON: [UInt8], authenticatorData: [UInt8], signature: [UInt8],
     userHandle: [UInt8]? = nil, appid: Bool? = nil
 ) -> [UInt8] {
@@ -83,7 +86,7 @@ func assertionJSON(
 }
 
 /// clientDataJSON with the members in the browser's order.
-func clientDataJSON(
+public func clientDataJSON(
     type: String, challenge: [UInt8], origin: String, crossOrigin: Bool? = false, topOrigin: String? = nil
 ) -> [UInt8] {
     var json = "{\"type\":\"\(type)\",\"challenge\":\"\(b64url(challenge))\",\"origin\":\"\(origin)\""
@@ -92,25 +95,30 @@ func clientDataJSON(
     return Array((json + "}").utf8)
 }
 
-enum Flag {
-    static let up: UInt8 = 0x01
-    static let uv: UInt8 = 0x04
-    static let be: UInt8 = 0x08
-    static let bs: UInt8 = 0x10
-    static let at: UInt8 = 0x40
-    static let ed: UInt8 = 0x80
+public enum Flag {
+    public static let up: UInt8 = 0x01
+    public static let uv: UInt8 = 0x04
+    public static let be: UInt8 = 0x08
+    public static let bs: UInt8 = 0x10
+    public static let at: UInt8 = 0x40
+    public static let ed: UInt8 = 0x80
 }
 
-let localRP = RelyingParty(id: "localhost", name: "Vegas", origins: ["http://localhost:8080"])
-let testUser = UserEntity(id: Array("user-handle-1".utf8), name: "alice", displayName: "Alice")
+public let localRP = RelyingParty(id: "localhost", name: "Vegas", origins: ["http://localhost:8080"])
+public let testUser = UserEntity(id: Array("user-handle-1".utf8), name: "alice", displayName: "Alice")
 
 /// A software authenticator with one ES256 credential, producing browser-shaped responses for the negative cases.
-struct SoftAuthenticator {
-    let key = P256.Signing.PrivateKey()
-    var credentialId: [UInt8] = (0..<16).map { _ in UInt8.random(in: 0...255) }
-    var aaguid = [UInt8](repeating: 0xAA, count: 16)
+public struct SoftAuthenticator {
+    /// A new key pair, under a random credential id unless one is given.
+    public init(credentialId: [UInt8]? = nil) {
+        if let credentialId { self.credentialId = credentialId }
+    }
 
-    var coseKey: CBOR {
+    public let key = P256.Signing.PrivateKey()
+    public var credentialId: [UInt8] = (0..<16).map { _ in UInt8.random(in: 0...255) }
+    public var aaguid = [UInt8](repeating: 0xAA, count: 16)
+
+    public var coseKey: CBOR {
         let raw = Array(key.publicKey.rawRepresentation)
         return .map([
             .init(.int(1), .int(2)), .init(.int(3), .int(-7)), .init(.int(-1), .int(1)),
@@ -118,9 +126,9 @@ struct SoftAuthenticator {
         ])
     }
 
-    func sign(_ data: [UInt8]) -> [UInt8] { Array(try! key.signature(for: data).derRepresentation) }
+    public func sign(_ data: [UInt8]) -> [UInt8] { Array(try! key.signature(for: data).derRepresentation) }
 
-    func authenticatorData(
+    public func authenticatorData(
         rpId: String = "localhost", flags: UInt8, signCount: UInt32 = 0, credentialPublicKey: CBOR? = nil,
         credentialId: [UInt8]? = nil
     ) -> [UInt8] {
@@ -134,7 +142,7 @@ struct SoftAuthenticator {
     }
 
     /// A registration response; `statement` defaults to the format's valid statement (none: empty, packed: self).
-    func registration(
+    public func registration(
         challenge: [UInt8], origin: String = "http://localhost:8080", type: String = "webauthn.create",
         rpId: String = "localhost", flags: UInt8 = Flag.up | Flag.uv | Flag.at, format: String = "none",
         statement: CBOR? = nil, credentialPublicKey: CBOR? = nil, credentialId: [UInt8]? = nil,
@@ -162,12 +170,12 @@ struct SoftAuthenticator {
     }
 
     /// The stored record as a registration with `backupEligible` would leave it.
-    func stored(signCount: UInt32 = 0, backupEligible: Bool = false) -> StoredCredential {
+    public func stored(signCount: UInt32 = 0, backupEligible: Bool = false) -> StoredCredential {
         StoredCredential(
             credentialId: credentialId, publicKey: cbor(coseKey), signCount: signCount, backupEligible: backupEligible)
     }
 
-    func assertion(
+    public func assertion(
         challenge: [UInt8], origin: String = "http://localhost:8080", type: String = "webauthn.get",
         rpId: String = "localhost", flags: UInt8 = Flag.up | Flag.uv, signCount: UInt32 = 0,
         userHandle: [UInt8]? = nil, appid: Bool? = nil, crossOrigin: Bool? = false, tamper: Bool = false
