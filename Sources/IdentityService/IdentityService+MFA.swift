@@ -445,46 +445,22 @@ extension IdentityService {
     // MARK: Verification
 
     /// Checks a code from a user's TOTP device and records the outcome on the device — the accepted step (never
-    /// accepted again) and drift, or a failure that may lock it — with one conditional commit; `issuing`, when given,
-    /// is stored by the same commit if (and only if) the code is accepted.
-    ///
-    /// The decision is made on the device as this server last checked it (`checkedDevices`) or as the store holds it,
-    /// and commits only if the stored row still holds that state (a compare-and-set on kind, owner, seed and
-    /// verification state): a row changed since — by this server or another one sharing the store — is read again
-    /// and decides anew, so of two requests with one code on any two servers exactly one is accepted.
+    /// accepted again) and drift, or a failure that may lock it — in one atomic step of the store
+    /// (`Store.verifyDevice`) that other checks of the same device, on any server sharing the store, wait for: of
+    /// two requests with one code exactly one is accepted. `issuing`, when given, is stored in the same step if (and
+    /// only if) the code is accepted.
     func checkCode(
         userKey: String, serialNumber: String, code: String, now: Date, issuing session: SessionRecord? = nil
     ) async throws -> MFACheck {
-        var cached = checkedDevices.lookup(serialNumber, now: now)
-        for attempt in 0..<Self.maxVerificationAttempts {
-            let device: MFADeviceRecord
-            if let known = cached, known.userKey == userKey, !known.isLocked(at: now) {
-                device = known
-            } else {
-                guard
-                    let stored = try await store.read({ tx in try await tx.mfaDevice(serialNumber: serialNumber) }),
-                    stored.userKey == userKey, stored.kind != .securityKey
-                else { return .unknownDevice }
-                if stored.isLocked(at: now) { return .locked }
-                device = stored
+        try await store.verifyDevice(serialNumber: serialNumber) { device in
+            guard let device, device.userKey == userKey, device.kind != .securityKey else {
+                return DeviceDecision(result: .unknownDevice)
             }
-            let (checked, check) = try verify(code, on: device, now: now)
-            if try await store.commitVerification(
-                checked, ifUnchangedFrom: device, inserting: check == .accepted ? session : nil)
-            {
-                checkedDevices.store(checked, for: serialNumber, now: now, generation: checkedDevices.generation)
-                return check
-            }
-            cached = nil
-            if attempt >= 4 {  // many requests on one device at once: let the others finish their commits
-                try await Task.sleep(for: .microseconds(Int.random(in: 50...(50 << min(attempt - 4, 6)))))
-            }
+            if device.isLocked(at: now) { return DeviceDecision(result: .locked) }
+            let (checked, check) = try self.verify(code, on: device, now: now)
+            return DeviceDecision(device: checked, session: check == .accepted ? session : nil, result: check)
         }
-        throw AWSError(code: "Throttling", message: "Rate exceeded", httpStatus: 400)
     }
-
-    /// How often a code check reads the device again after losing its commit to a concurrent change.
-    static let maxVerificationAttempts = 64
 
     /// The outcome of `code` on an unlocked TOTP device, and the device's verification state after it.
     private func verify(

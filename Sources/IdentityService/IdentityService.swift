@@ -51,9 +51,6 @@ public final class IdentityService: Sendable {
     /// The devices assigned to each user, as ListMFADevices reports them; cleared by every change of assignment.
     let assignedDevices = RecentCache<[MFADeviceRecord]>()
     let totpGenerators = TOTPGeneratorCache()
-    /// Devices as this server last checked a code on them; see `checkCode`. A stale entry costs one extra read, never a
-    /// wrong answer, so entries may live long.
-    let checkedDevices = RecentCache<MFADeviceRecord>(lifetime: 600)
     /// The store revision this instance's caches were last checked against (see `refreshCaches`).
     let watchedRevision = Mutex<Int64?>(nil)
 

@@ -9,8 +9,8 @@
 /// when the body returns and rolls back when it throws, so a state change is all or nothing; an engine may run the
 /// body again when the transaction lost a conflict with another instance, so a body does nothing but read, decide and
 /// write through the transaction. In a `read`, each call sees committed data. Decisions that must hold against
-/// concurrent changes are made inside a `write`, or committed with a conditional write (`commitVerification`, the
-/// path every MFA code takes).
+/// concurrent changes are made inside a `write`, or in one atomic read-decide-write step (`verifyDevice`, the path
+/// every MFA code takes).
 ///
 /// Implementations (`IdentityStore`): `InMemoryStore` (the reference), `SQLiteStore` (embedded) and `PostgresStore`
 /// (several instances on one database).
@@ -19,13 +19,14 @@ public protocol Store: Sendable {
     func read<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T
     /// Runs `body` in a serialisable read-write transaction.
     func write<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T
-    /// The hot path's commit, without a transaction body: writes `device`'s verification state (drift, last used
-    /// step, failures, lock-out) if the stored device still has `expected`'s kind, owner, seed and verification state,
-    /// and with it — only then — inserts `session`; all or nothing (one statement on PostgreSQL, one access on
-    /// SQLite). Returns whether it wrote; a device changed since must be read again and decided anew.
-    func commitVerification(
-        _ device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord, inserting session: SessionRecord?
-    ) async throws -> Bool
+    /// Reads an MFA device and writes back what `decide` makes of it, as one atomic step that other such steps on the
+    /// same device wait for — one access of GRDB's writer on SQLite, a row lock (`SELECT … FOR UPDATE`) on
+    /// PostgreSQL — so that many requests on one device queue instead of conflicting. `decide` is pure: it gets the
+    /// stored device (nil if there is none) and returns the device's new verification state (nil: unchanged), a
+    /// session to store with it, and its answer. The path every MFA code takes.
+    func verifyDevice<T: Sendable>(
+        serialNumber: String, _ decide: @escaping @Sendable (MFADeviceRecord?) throws -> DeviceDecision<T>
+    ) async throws -> T
 }
 
 /// What a transaction can read and change. Look-ups by name take the lower-cased name key.
@@ -95,4 +96,19 @@ public protocol StoreTransaction: Sendable {
 
     /// Every row, in a stable order (primary keys).
     func contents() async throws -> StoreContents
+}
+
+/// What `Store.verifyDevice` writes, and what it answers.
+public struct DeviceDecision<Result: Sendable>: Sendable {
+    /// The device's new verification state; nil leaves the stored device as it is.
+    public var device: MFADeviceRecord?
+    /// A session to store in the same step.
+    public var session: SessionRecord?
+    public var result: Result
+
+    public init(device: MFADeviceRecord? = nil, session: SessionRecord? = nil, result: Result) {
+        self.device = device
+        self.session = session
+        self.result = result
+    }
 }

@@ -26,21 +26,20 @@ public final class InMemoryStore: Store {
         }
     }
 
-    public func commitVerification(
-        _ device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord, inserting session: SessionRecord?
-    ) async throws -> Bool {
+    public func verifyDevice<T: Sendable>(
+        serialNumber: String, _ decide: @escaping @Sendable (MFADeviceRecord?) throws -> DeviceDecision<T>
+    ) async throws -> T {
         try await writers.withLock {
             try committed.withLock { tables in
-                guard let stored = tables.devices[expected.serialNumber], stored.hasVerificationIdentity(of: expected)
-                else { return false }
-                if let session {
+                let decision = try decide(tables.devices[serialNumber])
+                if let session = decision.session {
                     guard tables.sessions[session.accessKeyId] == nil else {
                         throw StoreConstraintError("session \(session.accessKeyId) exists")
                     }
                     tables.sessions[session.accessKeyId] = session
                 }
-                tables.devices[expected.serialNumber]?.takeVerificationState(of: device)
-                return true
+                if let device = decision.device { tables.devices[serialNumber]?.takeVerificationState(of: device) }
+                return decision.result
             }
         }
     }

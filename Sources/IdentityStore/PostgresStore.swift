@@ -58,7 +58,7 @@ public final class PostgresStore: Store, Service {
 
     public func read<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await body(PostgresTransaction(connection: connection, logger: logger, writes: false))
+            try await body(PostgresTransaction(connection: connection, logger: logger, begin: nil))
         }
     }
 
@@ -67,7 +67,8 @@ public final class PostgresStore: Store, Service {
         while true {
             do {
                 return try await client.withConnection { connection in
-                    let transaction = PostgresTransaction(connection: connection, logger: logger, writes: true)
+                    let transaction = PostgresTransaction(
+                        connection: connection, logger: logger, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE")
                     do {
                         let result = try await body(transaction)
                         try await transaction.commit()
@@ -85,47 +86,26 @@ public final class PostgresStore: Store, Service {
         }
     }
 
-    /// One statement, outside any transaction: the compare-and-set on the device and, in the same statement (a
-    /// data-modifying `WITH`), the session's insert from the rows it updated, so no session is stored unless the
-    /// device was. No serialisation failure is possible; a device changed since simply updates no row.
-    public func commitVerification(
-        _ device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord, inserting session: SessionRecord?
-    ) async throws -> Bool {
-        let row = session ?? Self.noSession
-        let query: PostgresQuery = try """
-        WITH updated AS (
-            UPDATE mfa_device SET driftSteps = \(device.driftSteps), lastUsedStep = \(device.lastUsedStep),
-            failedAttempts = \(device.failedAttempts), lockouts = \(device.lockouts),
-            lockedUntil = \(device.lockedUntil)
-            WHERE serialNumber = \(expected.serialNumber) AND kind = \(expected.kind.rawValue)
-            AND userKey IS NOT DISTINCT FROM \(expected.userKey)
-            AND seedCiphertext IS NOT DISTINCT FROM \(expected.seedCiphertext)
-            AND driftSteps = \(expected.driftSteps) AND lastUsedStep IS NOT DISTINCT FROM \(expected.lastUsedStep)
-            AND failedAttempts = \(expected.failedAttempts) AND lockouts = \(expected.lockouts)
-            AND lockedUntil IS NOT DISTINCT FROM \(expected.lockedUntil)
-            RETURNING serialNumber
-        ), inserted AS (
-            INSERT INTO sts_session (accessKeyId, secretCiphertext, tokenHash, origin, userName, roleName,
-            roleSessionName, sourceIdentity, mfaAuthenticatedAt, createDate, expiration)
-            SELECT \(row.accessKeyId), \(row.secretCiphertext), \(row.tokenHash), \(row.origin.rawValue),
-            \(row.userName), \(row.roleName), \(row.roleSessionName), \(row.sourceIdentity),
-            \(row.mfaAuthenticatedAt), \(row.createDate), \(row.expiration)
-            FROM updated WHERE \(session != nil)
-            RETURNING 1
-        )
-        SELECT count(*) FROM updated
-        """
-        let result = try await client.withConnection { connection in
-            try await connection.query(query, logger: logger).get()
+    /// A READ COMMITTED transaction that locks the device's row (`SELECT … FOR UPDATE`, sent right behind `BEGIN`),
+    /// decides, and sends the device's new state, the session and `COMMIT` together: two round trips, and requests
+    /// on one device wait for the row instead of failing to serialise.
+    public func verifyDevice<T: Sendable>(
+        serialNumber: String, _ decide: @escaping @Sendable (MFADeviceRecord?) throws -> DeviceDecision<T>
+    ) async throws -> T {
+        try await client.withConnection { connection in
+            let transaction = PostgresTransaction(connection: connection, logger: logger, begin: "BEGIN")
+            do {
+                let decision = try decide(try await transaction.mfaDevice(serialNumber: serialNumber, forUpdate: true))
+                if let device = decision.device { try await transaction.saveVerificationState(of: device) }
+                if let session = decision.session { try await transaction.insert(session) }
+                try await transaction.commit()
+                return decision.result
+            } catch {
+                await transaction.rollback()
+                throw error
+            }
         }
-        return try result.first?.decode(Int64.self) == 1
     }
-
-    /// What the statement binds when there is no session to insert (its insert selects no row).
-    private static let noSession = SessionRecord(
-        accessKeyId: "", secretCiphertext: Data(), tokenHash: Data(), origin: .sessionToken, userName: nil,
-        roleName: nil, roleSessionName: nil, sourceIdentity: nil, mfaAuthenticatedAt: nil,
-        createDate: Date(timeIntervalSince1970: 0), expiration: Date(timeIntervalSince1970: 0))
 
     /// Serialization failures and deadlocks, and a unique key taken by a concurrent insert: running the transaction
     /// again sees the other one's result and decides anew.

@@ -33,8 +33,15 @@ extension PostgresTransaction {
         return device
     }
     func mfaDevice(serialNumber: String) async throws -> MFADeviceRecord? {
+        try await mfaDevice(serialNumber: serialNumber, forUpdate: false)
+    }
+    /// The device; with `forUpdate`, its row stays locked until the transaction ends.
+    func mfaDevice(serialNumber: String, forUpdate: Bool) async throws -> MFADeviceRecord? {
         try await rows(
-            "SELECT \(unescaped: Self.deviceColumns) FROM mfa_device WHERE serialNumber = \(serialNumber)", Self.device
+            """
+            SELECT \(unescaped: Self.deviceColumns) FROM mfa_device WHERE serialNumber = \(serialNumber) \
+            \(unescaped: forUpdate ? "FOR UPDATE" : "")
+            """, Self.device
         ).first
     }
     func mfaDevices(userKey: String) async throws -> [MFADeviceRecord] {

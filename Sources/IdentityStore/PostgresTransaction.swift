@@ -5,9 +5,9 @@ import NIOCore
 import PostgresNIO
 import Synchronization
 
-/// `StoreTransaction` over one leased connection. In a write, the first statement is sent right behind `BEGIN
-/// ISOLATION LEVEL SERIALIZABLE`, and statements without a result wait to be sent right before the next one (or the
-/// `COMMIT`): postgres-nio sends queries submitted in order without waiting for the answers between them.
+/// `StoreTransaction` over one leased connection. In a write, the first statement is sent right behind the `BEGIN`
+/// (SERIALIZABLE for `Store.write`), and statements without a result wait to be sent right before the next one (or
+/// the `COMMIT`): postgres-nio sends queries submitted in order without waiting for the answers between them.
 final class PostgresTransaction: StoreTransaction {
     private struct State {
         var begun = false
@@ -16,20 +16,22 @@ final class PostgresTransaction: StoreTransaction {
 
     private let connection: PostgresConnection
     private let logger: Logger
-    private let writes: Bool
+    /// What begins the transaction; nil for reads, where each statement runs on its own.
+    private let begin: PostgresQuery?
+    private var writes: Bool { begin != nil }
     private let state = Mutex(State())
 
-    init(connection: PostgresConnection, logger: Logger, writes: Bool) {
+    init(connection: PostgresConnection, logger: Logger, begin: PostgresQuery?) {
         self.connection = connection
         self.logger = logger
-        self.writes = writes
+        self.begin = begin
     }
 
     /// Runs `query` after whatever must precede it, and returns its rows.
     func run(_ query: PostgresQuery) async throws -> PostgresQueryResult {
         let queries = state.withLock { state -> [PostgresQuery] in
             var queries: [PostgresQuery] = []
-            if writes && !state.begun { queries.append("BEGIN ISOLATION LEVEL SERIALIZABLE") }
+            if let begin, !state.begun { queries.append(begin) }
             state.begun = true
             queries += state.pending
             state.pending = []
@@ -60,7 +62,7 @@ final class PostgresTransaction: StoreTransaction {
         let queries = state.withLock { state -> [PostgresQuery] in
             defer { state.pending = [] }
             guard state.begun || !state.pending.isEmpty else { return [] }
-            return (state.begun ? [] : ["BEGIN ISOLATION LEVEL SERIALIZABLE"]) + state.pending + ["COMMIT"]
+            return (state.begun ? [] : begin.map { [$0] } ?? []) + state.pending + ["COMMIT"]
         }
         if !queries.isEmpty { try await send(queries) }
     }

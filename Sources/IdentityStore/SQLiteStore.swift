@@ -57,42 +57,33 @@ public final class SQLiteStore: Store {
         }
     }
 
-    /// One access of GRDB's writer, without taking `writers`: the hot path does not queue behind other code checks
-    /// (GRDB's queue runs them back to back). Only if a multi-access write is between two of its accesses does the
-    /// commit wait for `writers` and go again.
-    public func commitVerification(
-        _ device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord, inserting session: SessionRecord?
-    ) async throws -> Bool {
-        let commit: @Sendable (Database) throws -> Bool? = { db in
+    /// One access of GRDB's writer — read, decide, write, commit — without taking `writers`: code checks do not queue
+    /// behind one another's hops (GRDB's queue runs them back to back). Only if a multi-access write is between two
+    /// of its accesses does the step wait for `writers` and go again.
+    public func verifyDevice<T: Sendable>(
+        serialNumber: String, _ decide: @escaping @Sendable (MFADeviceRecord?) throws -> DeviceDecision<T>
+    ) async throws -> T {
+        let step: @Sendable (Database) throws -> T? = { db in
             guard !db.isInsideTransaction else { return nil }
-            var wrote = false
+            var result: T?
             try db.inTransaction(.immediate) {
-                wrote = try Self.saveVerificationState(db, device, ifUnchangedFrom: expected)
-                if wrote, let session { try session.insert(db) }
-                return wrote ? .commit : .rollback
+                let device = try MFADeviceRecord.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT \(MFADeviceRecord.selection) FROM mfaDevice WHERE serialNumber = ?"),
+                    arguments: [serialNumber])
+                let decision = try decide(device)
+                if let changed = decision.device { try SQLiteTransaction.saveVerificationState(db, changed) }
+                if let session = decision.session { try session.insert(db) }
+                result = decision.result
+                return .commit
             }
-            return wrote
+            return result
         }
-        if let wrote = try await pool.writeWithoutTransaction(commit) { return wrote }
-        return try await writers.withLock { try await pool.writeWithoutTransaction(commit) } ?? false
-    }
-
-    private static func saveVerificationState(
-        _ db: Database, _ device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord
-    ) throws -> Bool {
-        try db.cachedStatement(
-            sql: """
-                UPDATE mfaDevice SET driftSteps = ?, lastUsedStep = ?, failedAttempts = ?, lockouts = ?, lockedUntil = ?
-                WHERE serialNumber = ? AND kind = ? AND userKey IS ? AND seedCiphertext IS ? AND driftSteps = ?
-                AND lastUsedStep IS ? AND failedAttempts = ? AND lockouts = ? AND lockedUntil IS ?
-                """
-        ).execute(arguments: [
-            device.driftSteps, device.lastUsedStep, device.failedAttempts, device.lockouts, device.lockedUntil,
-            expected.serialNumber, expected.kind.rawValue, expected.userKey, expected.seedCiphertext,
-            expected.driftSteps, expected.lastUsedStep, expected.failedAttempts, expected.lockouts,
-            expected.lockedUntil,
-        ])
-        return db.changesCount == 1
+        if let result = try await pool.writeWithoutTransaction(step) { return result }
+        guard let result = try await writers.withLock({ try await pool.writeWithoutTransaction(step) }) else {
+            throw StoreConstraintError("the writer was inside a transaction while holding the write lock")
+        }
+        return result
     }
 
     /// Closes the database (checkpointing the WAL); further calls fail.

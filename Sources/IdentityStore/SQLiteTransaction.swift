@@ -166,17 +166,19 @@ struct SQLiteTransaction: StoreTransaction {
     }
     func save(_ device: MFADeviceRecord) async throws { try await change { db in try device.save(db) } }
     func saveVerificationState(of device: MFADeviceRecord) async throws {
-        try await change { db in
-            try db.cachedStatement(
-                sql: """
-                    UPDATE mfaDevice SET driftSteps = ?, lastUsedStep = ?, failedAttempts = ?, lockouts = ?, \
-                    lockedUntil = ? WHERE serialNumber = ?
-                    """
-            ).execute(arguments: [
-                device.driftSteps, device.lastUsedStep, device.failedAttempts, device.lockouts, device.lockedUntil,
-                device.serialNumber,
-            ])
-        }
+        try await change { db in try Self.saveVerificationState(db, device) }
+    }
+    /// Writes the verification columns only: most of the store's write traffic.
+    static func saveVerificationState(_ db: Database, _ device: MFADeviceRecord) throws {
+        try db.cachedStatement(
+            sql: """
+                UPDATE mfaDevice SET driftSteps = ?, lastUsedStep = ?, failedAttempts = ?, lockouts = ?, \
+                lockedUntil = ? WHERE serialNumber = ?
+                """
+        ).execute(arguments: [
+            device.driftSteps, device.lastUsedStep, device.failedAttempts, device.lockouts, device.lockedUntil,
+            device.serialNumber,
+        ])
     }
     func deleteMFADevice(serialNumber: String) async throws {
         try await change { db in _ = try MFADeviceRecord.deleteOne(db, key: serialNumber) }

@@ -9,14 +9,6 @@ public struct StoreConstraintError: Error, CustomStringConvertible {
 }
 
 extension MFADeviceRecord {
-    /// Whether `other` has this device's kind, owner, seed and verification state: what a conditional write of the
-    /// verification state compares (`Store.commitVerification`).
-    func hasVerificationIdentity(of other: MFADeviceRecord) -> Bool {
-        kind == other.kind && userKey == other.userKey && seedCiphertext == other.seedCiphertext
-            && driftSteps == other.driftSteps && lastUsedStep == other.lastUsedStep
-            && failedAttempts == other.failedAttempts && lockouts == other.lockouts && lockedUntil == other.lockedUntil
-    }
-
     /// Takes `other`'s verification state: drift, last used step, failures and lock-out.
     mutating func takeVerificationState(of other: MFADeviceRecord) {
         driftSteps = other.driftSteps
