@@ -452,14 +452,20 @@ extension IdentityService {
     func checkCode(
         userKey: String, serialNumber: String, code: String, now: Date, issuing session: SessionRecord? = nil
     ) async throws -> MFACheck {
-        try await store.verifyDevice(serialNumber: serialNumber) { device in
+        let generation = checkedDevices.generation
+        let (check, written) = try await store.verifyDevice(
+            serialNumber: serialNumber, known: checkedDevices.lookup(serialNumber, now: now)
+        ) { device -> DeviceDecision<(MFACheck, MFADeviceRecord?)> in
             guard let device, device.userKey == userKey, device.kind != .securityKey else {
-                return DeviceDecision(result: .unknownDevice)
+                return DeviceDecision(result: (.unknownDevice, nil))
             }
-            if device.isLocked(at: now) { return DeviceDecision(result: .locked) }
+            if device.isLocked(at: now) { return DeviceDecision(result: (.locked, nil)) }
             let (checked, check) = try self.verify(code, on: device, now: now)
-            return DeviceDecision(device: checked, session: check == .accepted ? session : nil, result: check)
+            return DeviceDecision(
+                device: checked, session: check == .accepted ? session : nil, result: (check, checked))
         }
+        if let written { checkedDevices.store(written, for: serialNumber, now: now, generation: generation) }
+        return check
     }
 
     /// The outcome of `code` on an unlocked TOTP device, and the device's verification state after it.

@@ -57,16 +57,28 @@ public final class SQLiteStore: Store {
         }
     }
 
-    /// One access of GRDB's writer — read, decide, write, commit — without taking `writers`: code checks do not queue
-    /// behind one another's hops (GRDB's queue runs them back to back). Only if a multi-access write is between two
-    /// of its accesses does the step wait for `writers` and go again.
+    /// One access of GRDB's writer — decide, write, commit — without taking `writers`: code checks do not queue
+    /// behind one another's hops (GRDB's queue runs them back to back). The decision is first made on `known` and
+    /// written with a compare-and-set, which needs no read of the row; only if the row changed since is it read and
+    /// decided on. If a multi-access write is between two of its accesses, the step waits for `writers` and goes again.
     public func verifyDevice<T: Sendable>(
-        serialNumber: String, _ decide: @escaping @Sendable (MFADeviceRecord?) throws -> DeviceDecision<T>
+        serialNumber: String, known: MFADeviceRecord?,
+        _ decide: @escaping @Sendable (MFADeviceRecord?) throws -> DeviceDecision<T>
     ) async throws -> T {
         let step: @Sendable (Database) throws -> T? = { db in
             guard !db.isInsideTransaction else { return nil }
             var result: T?
             try db.inTransaction(.immediate) {
+                if let known, known.serialNumber == serialNumber {
+                    let decision = try decide(known)
+                    if let changed = decision.device,
+                        try Self.saveVerificationState(db, changed, ifUnchangedFrom: known)
+                    {
+                        if let session = decision.session { try session.insert(db) }
+                        result = decision.result
+                        return .commit
+                    }
+                }
                 let device = try MFADeviceRecord.fetchOne(
                     db.cachedStatement(
                         sql: "SELECT \(MFADeviceRecord.selection) FROM mfaDevice WHERE serialNumber = ?"),
@@ -84,6 +96,25 @@ public final class SQLiteStore: Store {
             throw StoreConstraintError("the writer was inside a transaction while holding the write lock")
         }
         return result
+    }
+
+    /// Writes the verification columns if the row still has `expected`'s kind, owner, seed and verification state.
+    private static func saveVerificationState(
+        _ db: Database, _ device: MFADeviceRecord, ifUnchangedFrom expected: MFADeviceRecord
+    ) throws -> Bool {
+        try db.cachedStatement(
+            sql: """
+                UPDATE mfaDevice SET driftSteps = ?, lastUsedStep = ?, failedAttempts = ?, lockouts = ?, lockedUntil = ?
+                WHERE serialNumber = ? AND kind = ? AND userKey IS ? AND seedCiphertext IS ? AND driftSteps = ?
+                AND lastUsedStep IS ? AND failedAttempts = ? AND lockouts = ? AND lockedUntil IS ?
+                """
+        ).execute(arguments: [
+            device.driftSteps, device.lastUsedStep, device.failedAttempts, device.lockouts, device.lockedUntil,
+            expected.serialNumber, expected.kind.rawValue, expected.userKey, expected.seedCiphertext,
+            expected.driftSteps, expected.lastUsedStep, expected.failedAttempts, expected.lockouts,
+            expected.lockedUntil,
+        ])
+        return db.changesCount == 1
     }
 
     /// Closes the database (checkpointing the WAL); further calls fail.
