@@ -86,6 +86,6 @@ extension IdentityService {
     public func verifyConsoleCode(_ principal: Principal, serialNumber: String, code: String) async throws {
         guard let userKey = principal.userKey else { throw AWSError.invalidOneTimePassCode }
         let now = clock()
-        try finish(try await checkCode(userKey: userKey, serialNumber: serialNumber, code: code, now: now))
+        try finish(try await checkCode(userKey: userKey, serialNumber: serialNumber, code: code, now: now).check)
     }
 }

@@ -447,25 +447,32 @@ extension IdentityService {
     /// Checks a code from a user's TOTP device and records the outcome on the device — the accepted step (never
     /// accepted again) and drift, or a failure that may lock it — in one atomic step of the store
     /// (`Store.verifyDevice`) that other checks of the same device, on any server sharing the store, wait for: of
-    /// two requests with one code exactly one is accepted. `issuing`, when given, is stored in the same step if (and
-    /// only if) the code is accepted.
+    /// two requests with one code exactly one is accepted. `issuing`, when given, makes a session that is stored in the
+    /// same step if (and only if) the code is accepted; it is returned with the outcome.
     func checkCode(
-        userKey: String, serialNumber: String, code: String, now: Date, issuing session: SessionRecord? = nil
-    ) async throws -> MFACheck {
+        userKey: String, serialNumber: String, code: String, now: Date,
+        issuing makeSession: (@Sendable () -> (IssuedCredentials, SessionRecord))? = nil
+    ) async throws -> (check: MFACheck, issued: IssuedCredentials?) {
+        typealias Outcome = (check: MFACheck, device: MFADeviceRecord?, issued: IssuedCredentials?)
         let generation = checkedDevices.generation
-        let (check, written) = try await store.verifyDevice(
+        let outcome = try await store.verifyDevice(
             serialNumber: serialNumber, known: checkedDevices.lookup(serialNumber, now: now)
-        ) { device -> DeviceDecision<(MFACheck, MFADeviceRecord?)> in
+        ) { device -> DeviceDecision<Outcome> in
             guard let device, device.userKey == userKey, device.kind != .securityKey else {
-                return DeviceDecision(result: (.unknownDevice, nil))
+                return DeviceDecision(result: (.unknownDevice, nil, nil))
             }
-            if device.isLocked(at: now) { return DeviceDecision(result: (.locked, nil)) }
+            if device.isLocked(at: now) { return DeviceDecision(result: (.locked, nil, nil)) }
             let (checked, check) = try self.verify(code, on: device, now: now)
-            return DeviceDecision(
-                device: checked, session: check == .accepted ? session : nil, result: (check, checked))
+            guard check == .accepted, let makeSession else {
+                return DeviceDecision(device: checked, result: (check, checked, nil))
+            }
+            let (issued, record) = makeSession()
+            return DeviceDecision(device: checked, session: record, result: (check, checked, issued))
         }
-        if let written { checkedDevices.store(written, for: serialNumber, now: now, generation: generation) }
-        return check
+        if let written = outcome.device {
+            checkedDevices.store(written, for: serialNumber, now: now, generation: generation)
+        }
+        return (outcome.check, outcome.issued)
     }
 
     /// The outcome of `code` on an unlocked TOTP device, and the device's verification state after it.

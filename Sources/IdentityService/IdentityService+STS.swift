@@ -67,13 +67,18 @@ extension IdentityService {
             try await store.write { tx in try await tx.insert(record) }
             return issued
         }
-        // The session is stored by the code check's own commit, and only if the code is accepted.
-        let (issued, record) = newSession(
-            origin: .sessionToken, userName: caller.userName, role: nil, sessionName: nil, sourceIdentity: nil,
-            mfaAuthenticatedAt: now, now: now, duration: duration)
-        try finish(
-            try await checkCode(
-                userKey: userKey, serialNumber: serialNumber ?? "", code: tokenCode ?? "", now: now, issuing: record))
+        // The session is made and stored by the code check's own step, and only if the code is accepted (a replayed
+        // code, the common refusal, costs no random keys and no sealing).
+        let userName = caller.userName
+        let (check, issued) = try await checkCode(
+            userKey: userKey, serialNumber: serialNumber ?? "", code: tokenCode ?? "", now: now
+        ) {
+            self.newSession(
+                origin: .sessionToken, userName: userName, role: nil, sessionName: nil, sourceIdentity: nil,
+                mfaAuthenticatedAt: now, now: now, duration: duration)
+        }
+        try finish(check)
+        guard let issued else { throw AWSError.invalidOneTimePassCode }
         return issued
     }
 
@@ -109,7 +114,8 @@ extension IdentityService {
             try finish(
                 try await checkCode(
                     userKey: userKey, serialNumber: request.serialNumber ?? "", code: request.tokenCode ?? "",
-                    now: now))
+                    now: now
+                ).check)
             mfaPresent = true
             mfaAt = now
         }
