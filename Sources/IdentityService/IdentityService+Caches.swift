@@ -6,7 +6,6 @@ extension IdentityService {
     func dropCaches() {
         callers.removeAll()
         assignedDevices.removeAll()
-        checkedDevices.removeAll()
     }
 
     /// Reads the store's revision and drops the caches if it moved since the last look (or if this is the first look,

@@ -453,24 +453,18 @@ extension IdentityService {
         userKey: String, serialNumber: String, code: String, now: Date,
         issuing makeSession: (@Sendable () -> (IssuedCredentials, SessionRecord))? = nil
     ) async throws -> (check: MFACheck, issued: IssuedCredentials?) {
-        typealias Outcome = (check: MFACheck, device: MFADeviceRecord?, issued: IssuedCredentials?)
-        let generation = checkedDevices.generation
-        let outcome = try await store.verifyDevice(
-            serialNumber: serialNumber, known: checkedDevices.lookup(serialNumber, now: now)
-        ) { device -> DeviceDecision<Outcome> in
+        typealias Outcome = (check: MFACheck, issued: IssuedCredentials?)
+        let outcome = try await store.verifyDevice(serialNumber: serialNumber) { device -> DeviceDecision<Outcome> in
             guard let device, device.userKey == userKey, device.kind != .securityKey else {
-                return DeviceDecision(result: (.unknownDevice, nil, nil))
+                return DeviceDecision(result: (.unknownDevice, nil))
             }
-            if device.isLocked(at: now) { return DeviceDecision(result: (.locked, nil, nil)) }
+            if device.isLocked(at: now) { return DeviceDecision(result: (.locked, nil)) }
             let (checked, check) = try self.verify(code, on: device, now: now)
             guard check == .accepted, let makeSession else {
-                return DeviceDecision(device: checked, result: (check, checked, nil))
+                return DeviceDecision(device: checked, result: (check, nil))
             }
             let (issued, record) = makeSession()
-            return DeviceDecision(device: checked, session: record, result: (check, checked, issued))
-        }
-        if let written = outcome.device {
-            checkedDevices.store(written, for: serialNumber, now: now, generation: generation)
+            return DeviceDecision(device: checked, session: record, result: (check, issued))
         }
         return (outcome.check, outcome.issued)
     }

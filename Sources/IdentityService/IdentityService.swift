@@ -51,9 +51,6 @@ public final class IdentityService: Sendable {
     /// The devices assigned to each user, as ListMFADevices reports them; cleared by every change of assignment.
     let assignedDevices = RecentCache<[MFADeviceRecord]>()
     let totpGenerators = TOTPGeneratorCache()
-    /// Devices as this server last wrote them after a code check: the store may decide the next check on one without
-    /// reading its row, and keeps that decision only if the row is unchanged (see `Store.verifyDevice`).
-    let checkedDevices = RecentCache<MFADeviceRecord>(lifetime: 600)
     /// The store revision this instance's caches were last checked against (see `refreshCaches`).
     let watchedRevision = Mutex<Int64?>(nil)
 

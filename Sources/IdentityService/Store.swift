@@ -24,12 +24,8 @@ public protocol Store: Sendable {
     /// PostgreSQL — so that many requests on one device queue instead of conflicting. `decide` is pure: it gets the
     /// stored device (nil if there is none) and returns the device's new verification state (nil: unchanged), a
     /// session to store with it, and its answer. The path every MFA code takes.
-    ///
-    /// `known` is the device as this server last wrote it: a store may decide on it without reading the row, and
-    /// keep that decision only if the row still holds exactly that state (kind, owner, seed, verification state).
     func verifyDevice<T: Sendable>(
-        serialNumber: String, known: MFADeviceRecord?,
-        _ decide: @escaping @Sendable (MFADeviceRecord?) throws -> DeviceDecision<T>
+        serialNumber: String, _ decide: @escaping @Sendable (MFADeviceRecord?) throws -> DeviceDecision<T>
     ) async throws -> T
 }
 

@@ -27,8 +27,7 @@ public final class InMemoryStore: Store {
     }
 
     public func verifyDevice<T: Sendable>(
-        serialNumber: String, known: MFADeviceRecord?,
-        _ decide: @escaping @Sendable (MFADeviceRecord?) throws -> DeviceDecision<T>
+        serialNumber: String, _ decide: @escaping @Sendable (MFADeviceRecord?) throws -> DeviceDecision<T>
     ) async throws -> T {
         try await writers.withLock {
             try committed.withLock { tables in

@@ -90,8 +90,7 @@ public final class PostgresStore: Store, Service {
     /// decides, and sends the device's new state, the session and `COMMIT` together: two round trips, and requests
     /// on one device wait for the row instead of failing to serialise.
     public func verifyDevice<T: Sendable>(
-        serialNumber: String, known: MFADeviceRecord?,
-        _ decide: @escaping @Sendable (MFADeviceRecord?) throws -> DeviceDecision<T>
+        serialNumber: String, _ decide: @escaping @Sendable (MFADeviceRecord?) throws -> DeviceDecision<T>
     ) async throws -> T {
         try await client.withConnection { connection in
             let transaction = PostgresTransaction(connection: connection, logger: logger, begin: "BEGIN")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import IdentityService
+import Synchronization
 
 /// The embedded store: one SQLite file (WAL mode) through GRDB. Readers never block the writer; writes are serialised and
 /// each `write` is one transaction. The file and its WAL are created readable by the owner only.
@@ -12,6 +13,8 @@ import IdentityService
 public final class SQLiteStore: Store {
     private let pool: DatabasePool
     private let writers = AsyncLock()
+    /// Devices as the last `verifyDevice` step wrote them; a stale entry costs a read of the row, never a wrong answer.
+    private let lastWritten = Mutex<[String: MFADeviceRecord]>([:])
 
     /// Opens (creating if needed, with its directory) the database at `path` and migrates it to the current schema.
     public init(path: String) throws {
@@ -58,24 +61,26 @@ public final class SQLiteStore: Store {
     }
 
     /// One access of GRDB's writer — decide, write, commit — without taking `writers`: code checks do not queue
-    /// behind one another's hops (GRDB's queue runs them back to back). The decision is first made on `known` and
-    /// written with a compare-and-set, which needs no read of the row; only if the row changed since is it read and
-    /// decided on. If a multi-access write is between two of its accesses, the step waits for `writers` and goes again.
+    /// behind one another's hops (GRDB's queue runs them back to back). The decision is first made on the device as
+    /// this store last wrote it in such a step (`lastWritten`, kept inside the access, so it is fresh for the next one)
+    /// and kept only through a compare-and-set, which needs no read of the row; only if the row changed since (another
+    /// process, another kind of write) is it read and decided on. If a multi-access write is between two of its
+    /// accesses, the step waits for `writers` and goes again.
     public func verifyDevice<T: Sendable>(
-        serialNumber: String, known: MFADeviceRecord?,
-        _ decide: @escaping @Sendable (MFADeviceRecord?) throws -> DeviceDecision<T>
+        serialNumber: String, _ decide: @escaping @Sendable (MFADeviceRecord?) throws -> DeviceDecision<T>
     ) async throws -> T {
-        let step: @Sendable (Database) throws -> T? = { db in
+        let step: @Sendable (Database) throws -> T? = { [self] db in
             guard !db.isInsideTransaction else { return nil }
             var result: T?
+            var written: MFADeviceRecord?
             try db.inTransaction(.immediate) {
-                if let known, known.serialNumber == serialNumber {
+                if let known = self.lastWritten.withLock({ $0[serialNumber] }) {
                     let decision = try decide(known)
                     if let changed = decision.device,
                         try Self.saveVerificationState(db, changed, ifUnchangedFrom: known)
                     {
                         if let session = decision.session { try session.insert(db) }
-                        result = decision.result
+                        (result, written) = (decision.result, changed)
                         return .commit
                     }
                 }
@@ -86,8 +91,12 @@ public final class SQLiteStore: Store {
                 let decision = try decide(device)
                 if let changed = decision.device { try SQLiteTransaction.saveVerificationState(db, changed) }
                 if let session = decision.session { try session.insert(db) }
-                result = decision.result
+                (result, written) = (decision.result, decision.device)
                 return .commit
+            }
+            self.lastWritten.withLock { cache in
+                if cache.count >= 10_000 { cache.removeAll(keepingCapacity: true) }
+                cache[serialNumber] = written
             }
             return result
         }
